@@ -1,0 +1,138 @@
+"""The scorecard as data: questions, options and points loaded from rules/ and validated."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+
+from replyaudit.errors import Problem, ScorecardError
+from replyaudit.models import AnswerValue
+from replyaudit.validation import problems_from_validation, read_toml
+
+
+class Option(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    id: str
+    label: str
+    points: int = Field(ge=0)
+
+
+class Question(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    number: int = Field(ge=1)
+    key: str
+    section: str
+    text: str
+    kind: Literal["single", "multi"]
+    max_points: int = Field(ge=0)
+    options: list[Option]
+    empty_label: str = "Aucun"
+
+    @model_validator(mode="after")
+    def _options(self) -> "Question":
+        ids = [o.id for o in self.options]
+        dupes = sorted({i for i in ids if ids.count(i) > 1})
+        if dupes:
+            raise ValueError(f"unique option ids in question {self.key}; found {dupes} twice; fix: rename one")
+        reachable = max((o.points for o in self.options), default=0)
+        if self.kind == "multi":
+            reachable = min(sum(o.points for o in self.options), self.max_points)
+        if reachable != self.max_points:
+            raise ValueError(
+                f"options of question {self.key} that reach its max_points {self.max_points}; "
+                f"found at most {reachable}; fix: correct the points or max_points"
+            )
+        return self
+
+    def option_ids(self) -> list[str]:
+        return [o.id for o in self.options]
+
+    def points_for(self, value: AnswerValue) -> int:
+        """Points of a value; raises ValueError naming the allowed options when it is not one."""
+        points = {o.id: o.points for o in self.options}
+        if self.kind == "single":
+            if not isinstance(value, str) or value not in points:
+                raise ValueError(f"one of {self.option_ids()} for {self.key}, found {value!r}")
+            return points[value]
+        if isinstance(value, str) or not all(v in points for v in value):
+            raise ValueError(f"a list drawn from {self.option_ids()} for {self.key}, found {value!r}")
+        return min(sum(points[v] for v in set(value)), self.max_points)
+
+    def label_for(self, value: AnswerValue) -> str:
+        labels = {o.id: o.label for o in self.options}
+        if isinstance(value, list):
+            return " ; ".join(labels.get(v, v) for v in value) if value else self.empty_label
+        return labels.get(value, value)
+
+    def zero_value(self) -> AnswerValue:
+        """The value that scores nothing: the empty list, or the option worth 0."""
+        if self.kind == "multi":
+            return []
+        return next(o.id for o in self.options if o.points == 0)
+
+
+class Scorecard(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    name: str
+    programme: str = ""
+    max_points: int
+    questions: list[Question]
+
+    @model_validator(mode="after")
+    def _totals(self) -> "Scorecard":
+        keys = [q.key for q in self.questions]
+        dupes = sorted({k for k in keys if keys.count(k) > 1})
+        if dupes:
+            raise ValueError(f"unique question keys; found {dupes} more than once; fix: rename one")
+        numbers = [q.number for q in self.questions]
+        if len(set(numbers)) != len(numbers):
+            raise ValueError(f"unique question numbers; found {numbers}; fix: renumber")
+        total = sum(q.max_points for q in self.questions)
+        if total != self.max_points:
+            raise ValueError(
+                f"questions whose max_points add up to {self.max_points}; found {total}; fix: correct the points"
+            )
+        return self
+
+    @property
+    def keys(self) -> list[str]:
+        return [q.key for q in self.questions]
+
+    def question(self, key: str) -> Question:
+        for question in self.questions:
+            if question.key == key:
+                return question
+        raise KeyError(key)
+
+    def check_value(self, key: str, value: object) -> str | None:
+        """None when `value` is a valid answer to `key`, else why not."""
+        try:
+            question = self.question(key)
+        except KeyError:
+            return f"a question key among {self.keys}, found {key!r}"
+        if question.kind == "multi" and not isinstance(value, list):
+            return f"a list drawn from {question.option_ids()} for {key}, found {value!r}"
+        try:
+            question.points_for(value)  # type: ignore[arg-type]
+        except ValueError as exc:
+            return str(exc)
+        return None
+
+
+def load_scorecard(rules_dir: Path) -> Scorecard:
+    """Load and validate rules_dir/scorecard.toml; every problem reported at once."""
+    path = rules_dir / "scorecard.toml"
+    data = read_toml(path, "scorecard")
+    try:
+        return Scorecard.model_validate(data)
+    except ValidationError as exc:
+        raise ScorecardError(str(path), problems_from_validation(exc, data, str(path))) from None
+
+
+def missing_file_problem(path: Path) -> Problem:
+    return Problem(str(path), "a scorecard file", "no such file", "point rules_dir at the project's rules/ folder")

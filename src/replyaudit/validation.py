@@ -1,0 +1,99 @@
+"""Turns pydantic validation errors and TOML syntax errors into replyaudit Problems."""
+
+from __future__ import annotations
+
+import tomllib
+from pathlib import Path
+from typing import Any
+
+from pydantic import ValidationError
+
+from replyaudit.errors import Problem
+
+_FIXES = {
+    "missing": "add the key",
+    "extra_forbidden": "remove the key or check its spelling",
+    "string_type": "write the value as a quoted string",
+    "int_parsing": "write a whole number",
+    "float_parsing": "write a number",
+    "bool_parsing": "write true or false",
+    "list_type": 'write a list, for example ["a", "b"]',
+    "literal_error": "use one of the allowed values",
+    "enum": "use one of the allowed values",
+    "datetime_parsing": "write an ISO date-time with its offset, e.g. 2026-03-16T10:05:00+01:00",
+    "datetime_from_date_parsing": "write an ISO date-time with its offset, e.g. 2026-03-16T10:05:00+01:00",
+    "timezone_aware": "add the UTC offset, e.g. +01:00",
+}
+
+
+def _loc(loc: tuple[Any, ...], data: Any) -> str:
+    """Render a pydantic location as a TOML key path, naming list items by their id."""
+    parts: list[str] = []
+    node = data
+    for item in loc:
+        if isinstance(item, int):
+            label = f"[{item}]"
+            if isinstance(node, list) and 0 <= item < len(node):
+                node = node[item]
+                if isinstance(node, dict) and "id" in node:
+                    label = f"[{item}](id={node['id']!r})"
+            else:
+                node = None
+            if parts:
+                parts[-1] += label
+            else:
+                parts.append(label)
+            continue
+        parts.append(str(item))
+        node = node.get(item) if isinstance(node, dict) else None
+    return ".".join(parts) or "(top level)"
+
+
+def problems_from_validation(error: ValidationError, data: Any, source: str) -> list[Problem]:
+    """One Problem per pydantic error, naming the file and key, expected and found."""
+    problems = []
+    for item in error.errors(include_url=False):
+        loc = _loc(tuple(item.get("loc", ())), data)
+        message = item.get("msg", "invalid value")
+        if message.startswith("Value error, "):
+            message = message[len("Value error, ") :]
+        found = item.get("input")
+        found_text = "nothing" if item.get("type") == "missing" else repr(found)
+        if isinstance(found, dict):
+            found_text = "a table"
+        fix = _FIXES.get(item.get("type", ""), "")
+        if item.get("type") == "value_error" and "; found " in message:
+            # Our validators phrase "EXPECTED; found FOUND; fix: FIX" themselves.
+            expected, _, rest = message.partition("; found ")
+            found_text, _, fix = rest.partition("; fix: ")
+        else:
+            expected = message[0].lower() + message[1:] if message else "a valid value"
+        problems.append(Problem(f"{source}: {loc}", expected, found_text, fix))
+    return problems
+
+
+def read_toml(path: Path, what: str) -> dict[str, Any]:
+    """Read a TOML file; a missing file or a syntax error raises ConfigError naming the fix."""
+    from replyaudit.errors import ConfigError
+
+    try:
+        with path.open("rb") as handle:
+            return tomllib.load(handle)
+    except FileNotFoundError:
+        raise ConfigError(
+            str(path),
+            [Problem(str(path), f"a {what} file", "no such file", "check the path or create the file")],
+        ) from None
+    except IsADirectoryError:
+        raise ConfigError(
+            str(path), [Problem(str(path), f"a {what} file", "a directory", "give the file's path")]
+        ) from None
+    except tomllib.TOMLDecodeError as exc:
+        raise ConfigError(
+            str(path),
+            [Problem(str(path), "valid TOML", f"a syntax error ({exc})", "correct the line it names")],
+        ) from None
+    except UnicodeDecodeError as exc:
+        raise ConfigError(
+            str(path), [Problem(str(path), "UTF-8 text", f"undecodable bytes ({exc.reason})", "save the file as UTF-8")]
+        ) from None
