@@ -1,0 +1,316 @@
+"""Turns one raw message into a ParsedMessage: headers, arrival, text, quote, signature."""
+
+from __future__ import annotations
+
+import email
+import hashlib
+import re
+from datetime import UTC, datetime
+from email import policy
+from email.message import Message
+
+from replyaudit.errors import MessageError
+from replyaudit.message.headers import (
+    addresses,
+    header_text,
+    message_ids,
+    parse_date,
+    received_date,
+)
+from replyaudit.message.quotes import split_quote
+from replyaudit.message.signature import split_signature
+from replyaudit.message.text import html_to_text, part_bytes, part_text
+from replyaudit.models import Attachment, ParsedMessage
+
+# Headers kept for the classifier and for display (lower-cased names).
+KEPT_HEADERS = (
+    "auto-submitted",
+    "x-autoreply",
+    "x-autorespond",
+    "x-auto-response-suppress",
+    "precedence",
+    "list-id",
+    "list-unsubscribe",
+    "list-post",
+    "return-path",
+    "x-mailer",
+    "user-agent",
+    "content-type",
+    "x-failed-recipients",
+    "x-campaign",
+    "x-mailgun-tag",
+    "feedback-id",
+    "x-sfmc-stack",
+    "x-ms-exchange-generated-message-source",
+    "x-ms-exchange-inbox-rules-loop",
+    "x-loop",
+    "x-beenthere",
+    "mailing-list",
+    "x-report-abuse",
+    "x-csa-complaints",
+    "organization",
+    "x-priority",
+    "importance",
+    "delivered-to",
+    "thread-topic",
+    "reply-to",
+    "sender",
+    "x-original-to",
+)
+_HEADER_LINE = re.compile(rb"^[!-9;-~]+[ \t]*:", re.MULTILINE)
+_PREFIXES = ("x-ms-exchange-", "x-autoreply", "x-auto")
+
+
+def _check_is_message(raw: bytes) -> None:
+    if not raw or not raw.strip():
+        raise MessageError("not a message: the input is empty")
+    head = raw[:4096]
+    if head.count(b"\x00") > 8:
+        raise MessageError(
+            "not a message: binary data (NUL bytes) where headers should be"
+        )
+    first = head.lstrip(b"\r\n")[:2000]
+    if not _HEADER_LINE.match(first):
+        if first.startswith(b"From ") and _HEADER_LINE.search(first):
+            return
+        raise MessageError(
+            "not a message: no 'Name: value' header line at the start; "
+            "expected RFC 5322 headers"
+        )
+
+
+def _walk(msg: Message, parent_related: bool = False):  # type: ignore[no-untyped-def]
+    """Leaf parts, not descending into attached messages."""
+    if msg.is_multipart():
+        payload = msg.get_payload()
+        related = msg.get_content_type() == "multipart/related"
+        if isinstance(payload, list):
+            for sub in payload:
+                if isinstance(sub, Message):
+                    if sub.get_content_type() in ("message/rfc822", "message/global"):
+                        yield sub, related
+                    else:
+                        yield from _walk(sub, related)
+        return
+    yield msg, parent_related
+
+
+def _filename(part: Message, defects: list[str]) -> str | None:
+    try:
+        name = part.get_filename()
+    except Exception:  # noqa: BLE001
+        name = None
+    if name is None:
+        name = part.get_param("name")
+        if isinstance(name, tuple):
+            name = email.utils.collapse_rfc2231_value(name)
+    return header_text(name, defects) if name else None
+
+
+def _parts(
+    msg: Message, defects: list[str]
+) -> tuple[str | None, str | None, list[Attachment], int]:
+    plain: str | None = None
+    html: str | None = None
+    attachments: list[Attachment] = []
+    inline_images = 0
+    for part, related in _walk(msg):
+        ctype = part.get_content_type()
+        disposition = (
+            str(part.get("content-disposition", "")).split(";")[0].strip().lower()
+        )
+        name = _filename(part, defects)
+        is_attachment = disposition == "attachment" or (
+            name is not None and not ctype.startswith("text/")
+        )
+        if (
+            ctype == "text/plain"
+            and not is_attachment
+            and plain is None
+            and disposition != "attachment"
+        ):
+            plain = part_text(part, defects)
+            continue
+        if (
+            ctype == "text/html"
+            and not is_attachment
+            and html is None
+            and disposition != "attachment"
+        ):
+            html = part_text(part, defects)
+            continue
+        if (
+            ctype in ("text/plain", "text/html")
+            and disposition != "attachment"
+            and name is None
+        ):
+            continue  # a further alternative or a mailing-list footer part
+        try:
+            size = len(part_bytes(part, defects))
+        except Exception:  # noqa: BLE001
+            size = 0
+        inline = disposition == "inline" or (related and bool(part.get("content-id")))
+        if ctype.startswith("image/") and (inline or part.get("content-id")):
+            inline_images += 1
+            inline = True
+        attachments.append(
+            Attachment(filename=name, content_type=ctype, size=size, inline=inline)
+        )
+    return plain, html, attachments, inline_images
+
+
+def _arrival(msg: Message, internaldate: datetime | None, date: datetime | None):  # type: ignore[no-untyped-def]
+    if internaldate is not None:
+        aware = (
+            internaldate
+            if internaldate.tzinfo
+            else internaldate.replace(tzinfo=UTC)
+        )
+        return aware, "internaldate"
+    for value in msg.get_all("received") or []:
+        found = received_date(str(value))
+        if found is not None:
+            return found, "received"
+        break
+    if date is not None:
+        return date, "date"
+    return None, "none"
+
+
+def parse_message(
+    raw: bytes, *, source: str = "", internaldate: datetime | None = None
+) -> ParsedMessage:
+    """Parse raw RFC 5322 bytes; raises MessageError only for input that is no message."""
+    if isinstance(raw, str):
+        raw = raw.encode("utf-8", "surrogateescape")
+    _check_is_message(raw)
+    digest = hashlib.sha256(raw).hexdigest()
+    try:
+        msg = email.message_from_bytes(raw, policy=policy.compat32)
+    except Exception as exc:  # noqa: BLE001 - the email package should not raise, but may
+        raise MessageError(
+            f"not a message: the MIME parser failed ({type(exc).__name__})"
+        ) from None
+    defects: list[str] = [type(d).__name__ for d in getattr(msg, "defects", [])]
+    try:
+        return _build(msg, raw, digest, source, internaldate, defects)
+    except MessageError:
+        raise
+    except RecursionError:
+        raise MessageError("not a message: MIME nesting too deep to read") from None
+
+
+def _one(msg: Message, name: str, defects: list[str]) -> str:
+    value = msg.get(name)
+    return header_text(value, defects) if value is not None else ""
+
+
+def _build(
+    msg: Message,
+    raw: bytes,
+    digest: str,
+    source: str,
+    internaldate: datetime | None,
+    defects: list[str],
+) -> ParsedMessage:
+    senders = addresses([str(v) for v in msg.get_all("from") or []], defects)
+    from_name, from_addr = senders[0] if senders else ("", "")
+    sender = addresses([str(v) for v in msg.get_all("sender") or []], defects)
+    date_text = _one(msg, "date", defects)
+    date = parse_date(date_text) if date_text else None
+    if date_text and date is None:
+        defects.append(f"unreadable Date: {date_text[:60]!r}")
+    arrival, arrival_source = _arrival(msg, internaldate, date)
+    kept: dict[str, str] = {}
+    for key in msg.keys():
+        lower = key.lower()
+        if lower in KEPT_HEADERS or lower.startswith(_PREFIXES):
+            if lower not in kept:
+                kept[lower] = _one(msg, key, defects)[:500]
+
+    plain, html, attachments, inline_images = _parts(msg, defects)
+    html_image = False
+    if plain is not None and plain.strip():
+        text, text_source = plain, "plain"
+        if html is not None:
+            html_image = html_to_text(html)[1] and inline_images > 0
+        marked = text
+    elif html is not None:
+        marked, html_image = html_to_text(html)
+        text_source = "html"
+        from replyaudit.message.text import QUOTE_MARK, SIGNATURE_MARK
+
+        text = "\n".join(
+            ln
+            for ln in marked.split("\n")
+            if QUOTE_MARK not in ln and SIGNATURE_MARK not in ln
+        )
+    else:
+        text, text_source, marked = (
+            (plain or ""),
+            ("plain" if plain else "none"),
+            (plain or ""),
+        )
+    new_text, quoted = split_quote(marked)
+    split = split_signature(new_text, html_image=html_image)
+
+    def ids(name: str) -> list[str]:
+        values = msg.get_all(name) or []
+        return [i for v in values for i in message_ids(v, defects)]
+
+    own = ids("message-id")
+    return ParsedMessage(
+        sha256=digest,
+        source=source,
+        message_id=own[0] if own else None,
+        in_reply_to=ids("in-reply-to"),
+        references=ids("references"),
+        from_name=from_name,
+        from_addr=from_addr,
+        sender_addr=sender[0][1] if sender else "",
+        reply_to=[
+            a
+            for _, a in addresses(
+                [str(v) for v in msg.get_all("reply-to") or []], defects
+            )
+            if a
+        ],
+        to=[
+            a
+            for _, a in addresses([str(v) for v in msg.get_all("to") or []], defects)
+            if a
+        ],
+        cc=[
+            a
+            for _, a in addresses([str(v) for v in msg.get_all("cc") or []], defects)
+            if a
+        ],
+        delivered_to=[
+            a
+            for _, a in addresses(
+                [
+                    str(v)
+                    for v in (msg.get_all("delivered-to") or [])
+                    + (msg.get_all("x-original-to") or [])
+                ],
+                defects,
+            )
+            if a
+        ],
+        subject=_one(msg, "subject", defects),
+        date=date,
+        arrival=arrival,
+        arrival_source=arrival_source,
+        headers=kept,
+        content_type=msg.get_content_type(),
+        text_source=text_source,
+        text=text.strip("\n"),
+        html=html,
+        body=split.body.strip("\n"),
+        signature=split.signature,
+        signature_status=split.status,  # type: ignore[arg-type]
+        quoted=quoted,
+        attachments=attachments,
+        inline_images=inline_images,
+        defects=defects,
+    )

@@ -1,0 +1,129 @@
+"""Finds where the quoted history starts in a message's text (French and English mailers)."""
+
+from __future__ import annotations
+
+import re
+
+from replyaudit.message.text import QUOTE_MARK
+
+_S = r"[ \t\u00a0\u202f]"  # spaces, including the no-break and narrow no-break spaces
+_COLON = rf"{_S}*[:：]"
+# "… a écrit :" / "… wrote:" closing an attribution (Gmail, Apple Mail, Thunderbird).
+_WROTE = re.compile(
+    rf"(\ba{_S}+[ée]crit|\bwrote|\bschrieb|\bescribi[oó]|\bha{_S}+scritto){_COLON}\s*$",
+    re.IGNORECASE,
+)
+# A separator line that always opens a quoted or forwarded message.
+_SEPARATOR = re.compile(
+    r"^\s*-{2,}\s*(message\s+d.origine|original\s+message|mail\s+original|"
+    r"message\s+original|forwarded\s+message|message\s+transf[ée]r[ée]|"
+    r"courriel\s+original|e-mail\s+d.origine)\s*-{2,}\s*$"
+    r"|^\s*(d[ée]but\s+du\s+message\s+r[ée]exp[ée]di[ée]|begin\s+forwarded\s+message)"
+    rf"{_COLON}?\s*$",
+    re.IGNORECASE,
+)
+_UNDERSCORES = re.compile(r"^\s*_{10,}\s*$")
+_FIELD = re.compile(
+    rf"^\s*\*?(?P<name>[A-Za-zÀ-ÿ.]+(?:{_S}[A-Za-zÀ-ÿ]+)?)\*?{_COLON}\*?", re.IGNORECASE
+)
+_FROM_NAMES = {"de", "from", "von", "expéditeur", "expediteur"}
+_SENT_NAMES = {"envoyé", "envoye", "sent", "gesendet", "envoyé le", "date d'envoi"}
+_TO_NAMES = {"à", "a", "to", "an", "destinataire", "pour"}
+_SUBJECT_NAMES = {"objet", "subject", "betreff"}
+_DATE_NAMES = {"date"}
+_OPENER = re.compile(r"^\s*>?\s*(le|on|am|el|il)\b", re.IGNORECASE)
+_ADDRESSISH = re.compile(r"@|<[^>]*>|\[mailto:", re.IGNORECASE)
+
+
+def _field(line: str) -> str | None:
+    match = _FIELD.match(line)
+    return match.group("name").lower() if match else None
+
+
+def _is_header_block(lines: list[str], i: int) -> bool:
+    """A mail header block (Outlook, forwarded) starting at line i with a From field."""
+    if _field(lines[i]) not in _FROM_NAMES:
+        return False
+    names: set[str] = set()
+    for line in lines[i + 1 : i + 8]:
+        if not line.strip():
+            if names:
+                break
+            continue
+        name = _field(line)
+        if name is None:
+            if names:
+                break
+            continue
+        names.add(name)
+    has_sent = bool(names & _SENT_NAMES)
+    has_to = bool(names & _TO_NAMES)
+    has_subject = bool(names & _SUBJECT_NAMES)
+    has_date = bool(names & _DATE_NAMES)
+    if has_sent and (has_to or has_subject):
+        return True
+    # "De :/Date :/À :/Objet :" with an address: a forwarded or quoted header, not an
+    # appointment block (whose "De :" is a time or a person without an address).
+    return bool(_ADDRESSISH.search(lines[i])) and has_to and (has_date or has_subject)
+
+
+def _attribution_start(lines: list[str], i: int) -> int | None:
+    """If an attribution ending '… a écrit :' finishes at line i, its first line."""
+    if not _WROTE.search(lines[i]):
+        return None
+    first = i
+    for back in (i - 1, i - 2):
+        if _OPENER.match(lines[first]) or back < 0 or not lines[back].strip():
+            break
+        if not (_OPENER.match(lines[back]) or len(lines[back].strip()) > 50):
+            break
+        first = back
+    window = " ".join(line.strip() for line in lines[first : i + 1])
+    if not re.search(r"@|\d", window):
+        return None
+    return first
+
+
+def find_quote_start(lines: list[str]) -> int | None:
+    """Index of the first line of quoted history, or None when the text quotes nothing."""
+    for i, line in enumerate(lines):
+        if QUOTE_MARK in line:
+            return i
+        stripped = line.strip()
+        if not stripped:
+            continue
+        if _SEPARATOR.match(line):
+            return i
+        if _UNDERSCORES.match(line) and i + 1 < len(lines):
+            nxt = next(
+                (j for j in range(i + 1, min(i + 4, len(lines))) if lines[j].strip()),
+                None,
+            )
+            if nxt is not None and _field(lines[nxt]) in _FROM_NAMES:
+                return i
+        if _is_header_block(lines, i):
+            return i
+        # "Le … a" on one line and "écrit :" on the next (Gmail wraps there).
+        if i + 1 < len(lines) and re.match(
+            rf"^\s*[ée]crit{_COLON}\s*$", lines[i + 1], re.IGNORECASE
+        ):
+            joined = line.rstrip() + " " + lines[i + 1].strip()
+            if _WROTE.search(joined) and re.search(r"@|\d", joined):
+                start = _attribution_start(lines[: i + 1] + [joined], i + 1)
+                return i if start is None or start > i else start
+        start = _attribution_start(lines, i)
+        if start is not None:
+            return start
+        if stripped.startswith(">"):
+            return i
+    return None
+
+
+def split_quote(text: str) -> tuple[str, str]:
+    """(new text, quoted history) of a message text."""
+    lines = text.split("\n")
+    start = find_quote_start(lines)
+    if start is None:
+        return text.strip("\n"), ""
+    quoted = "\n".join(lines[start:]).replace(QUOTE_MARK, "").strip("\n")
+    return "\n".join(lines[:start]).rstrip(), quoted
