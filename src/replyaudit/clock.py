@@ -241,6 +241,12 @@ class DealerClock:
         """Open minutes between two instants; negative when end is before start."""
         return self.open_time(start, end).total_seconds() / 60
 
+    def is_open_at(self, instant: datetime) -> bool:
+        """Whether the dealer is open at that instant (an interval's end is closed)."""
+        _require_aware(instant, "instant")
+        day = self.day(instant.astimezone(self.zone).date())
+        return any(first <= instant < last for first, last in day.intervals)
+
     def next_opening(self, instant: datetime) -> datetime:
         """The instant itself when the dealer is open then, else its next opening."""
         _require_aware(instant, "instant")

@@ -86,7 +86,7 @@ def timeline(
     """The one-line story of a measured delay (start <= end)."""
     write = _Writer(clock)
     steps = []
-    if spans and spans[0][0] == start:
+    if clock.is_open_at(start):
         steps.append(f"sent {write(start)}")
     else:
         steps.append(f"sent {write(start)} (closed{_day_note(clock, start)})")
@@ -113,7 +113,7 @@ def timeline(
         note = _skipped(clock, spans[-1][1], end)
         steps.append(f"closes {write(spans[-1][1])}{note}")
         steps.append(f"reply {write(end)} (closed{_day_note(clock, end)})")
-    elif spans:
+    elif spans or start == end:
         steps.append(f"reply {write(end)}")
     else:
         steps.append(f"reply {write(end)} (closed throughout)")
