@@ -162,9 +162,7 @@ def _parts(
 def _arrival(msg: Message, internaldate: datetime | None, date: datetime | None):  # type: ignore[no-untyped-def]
     if internaldate is not None:
         aware = (
-            internaldate
-            if internaldate.tzinfo
-            else internaldate.replace(tzinfo=UTC)
+            internaldate if internaldate.tzinfo else internaldate.replace(tzinfo=UTC)
         )
         return aware, "internaldate"
     for value in msg.get_all("received") or []:

@@ -42,7 +42,9 @@ _ADDRESS = re.compile(
     re.IGNORECASE,
 )
 _NAME = re.compile(r"^\s*([A-ZÀ-Ý][\w'’\-]+\.?\s+){1,3}[A-ZÀ-Ý][\w'’\-]+\s*$")
-_IMAGE_REF = re.compile(r"^\s*\[(cid:|image:|image\d*\.|logo)[^\]]*\]\s*$", re.IGNORECASE)
+_IMAGE_REF = re.compile(
+    r"^\s*\[(cid:|image:|image\d*\.|logo)[^\]]*\]\s*$", re.IGNORECASE
+)
 _DISCLAIMER = re.compile(
     r"\b(rgpd|gdpr|confidenti|donn[ée]es\s+personnelles|destinataire|pensez\s+[àa]\s+"
     r"l.environnement|imprimer|disclaimer|intended\s+recipient|d[ée]sinscri|"

@@ -1,0 +1,166 @@
+"""Says what a received message is (personalised reply, acknowledgement…) and why."""
+
+from __future__ import annotations
+
+from replyaudit.campaign import Campaign, Inquiry
+from replyaudit.message import cues
+from replyaudit.models import Classification, Kind, ParsedMessage
+
+
+def _local(addr: str) -> str:
+    return addr.split("@", 1)[0] if "@" in addr else addr
+
+
+def _header_cues(msg: ParsedMessage) -> list[str]:
+    """Reasons the headers give for an automatic message (empty when they say nothing)."""
+    h = msg.headers
+    reasons: list[str] = []
+    auto = h.get("auto-submitted", "").strip().lower()
+    if auto and not auto.startswith("no"):
+        reasons.append(f"Auto-Submitted: {auto} (RFC 3834)")
+    for name in ("x-autoreply", "x-autorespond"):
+        if h.get(name, "").strip():
+            reasons.append(f"{name} header present")
+    precedence = h.get("precedence", "").strip().lower()
+    if precedence in ("bulk", "junk", "list", "auto_reply", "auto-reply"):
+        reasons.append(f"Precedence: {precedence}")
+    for name, value in h.items():
+        if name.startswith("x-ms-exchange") and "autoreply" in name.replace("-", ""):
+            reasons.append(f"{name}: {value[:40]}")
+        if name == "x-ms-exchange-generated-message-source" and value:
+            reasons.append(f"Exchange generated it ({value[:40]})")
+    if h.get("x-auto-response-suppress") and reasons:
+        reasons.append("X-Auto-Response-Suppress set")
+    if cues.NO_REPLY_LOCAL.match(_local(msg.from_addr)):
+        reasons.append(f"no-reply sender {msg.from_addr}")
+    return reasons
+
+
+def _is_bounce(msg: ParsedMessage) -> list[str]:
+    reasons: list[str] = []
+    ctype = msg.headers.get("content-type", "").lower()
+    if "multipart/report" in ctype and "delivery-status" in ctype:
+        reasons.append("multipart/report; report-type=delivery-status (RFC 3464)")
+    if (
+        cues.DAEMON_LOCAL.match(_local(msg.from_addr))
+        or "mail delivery" in msg.from_name.lower()
+    ):
+        reasons.append(f"sent by the mail system ({msg.from_addr or msg.from_name})")
+    if cues.BOUNCE_SUBJECT.search(msg.subject):
+        reasons.append(f"subject of a delivery failure: {msg.subject[:60]!r}")
+    if msg.headers.get("x-failed-recipients"):
+        reasons.append("X-Failed-Recipients header")
+    if any(
+        a.content_type in ("message/delivery-status", "text/rfc822-headers")
+        for a in msg.attachments
+    ):
+        reasons.append("carries a delivery-status report")
+    return (
+        reasons
+        if len(reasons) >= 2 or (reasons and reasons[0].startswith("multipart/report"))
+        else []
+    )
+
+
+def _is_shopper(
+    msg: ParsedMessage, campaign: Campaign, inquiry: Inquiry | None
+) -> str | None:
+    addr = msg.from_addr.lower()
+    if inquiry is not None and addr == inquiry.shopper:
+        return f"sent by the inquiry's shopper address {addr}"
+    if any(addr == q.shopper for q in campaign.inquiries):
+        return f"sent by a campaign shopper address {addr}"
+    return None
+
+
+def classify_message(
+    msg: ParsedMessage, campaign: Campaign, inquiry: Inquiry | None = None
+) -> Classification:
+    """Classify one message: inquiry, personalised, auto_ack, out_of_office, bounce, other."""
+    shopper = _is_shopper(msg, campaign, inquiry)
+    if shopper:
+        return Classification(kind=Kind.INQUIRY, reasons=[shopper], confidence=1.0)
+
+    bounce = _is_bounce(msg)
+    if bounce:
+        return Classification(kind=Kind.BOUNCE, reasons=bounce, confidence=0.98)
+
+    headers = _header_cues(msg)
+    own = msg.new_text or msg.text
+    subject = msg.subject
+    content: list[str] = []
+    if cues.ACK_BODY.search(own):
+        content.append(
+            f"acknowledgement phrasing: {cues.ACK_BODY.search(own).group(0)!r}"
+        )  # type: ignore[union-attr]
+    recap = cues.RECAP_LINE.findall(msg.body)
+    if len(recap) >= 2:
+        content.append(f"recap of the form's fields ({len(recap)} lines)")
+    if cues.PLACEHOLDER.search(own):
+        content.append(
+            f"unfilled placeholder {cues.PLACEHOLDER.search(own).group(0)!r}"
+        )  # type: ignore[union-attr]
+
+    survey = cues.SURVEY_BODY.search(own)
+    newsletter = cues.NEWSLETTER_BODY.search(own)
+    bulk = bool(msg.headers.get("list-unsubscribe") or msg.headers.get("list-id"))
+    automatic = bool(headers) or bulk
+    if survey and (automatic or cues.SURVEY_SENDER.match(_local(msg.from_addr))):
+        return Classification(
+            kind=Kind.OTHER,
+            reasons=[f"satisfaction survey: {survey.group(0)!r}", *headers],
+            confidence=0.9,
+        )
+    if (
+        newsletter
+        and (bulk or automatic or cues.SURVEY_SENDER.match(_local(msg.from_addr)))
+        and not content
+    ):
+        reasons = [f"newsletter or marketing: {newsletter.group(0)!r}", *headers]
+        if bulk:
+            reasons.append("List-Unsubscribe/List-Id headers")
+        return Classification(kind=Kind.OTHER, reasons=reasons, confidence=0.9)
+
+    ooo_subject = cues.OOO_SUBJECT.search(subject)
+    ooo_body = cues.OOO_BODY.search(own)
+    auto_replied = "auto-replied" in msg.headers.get("auto-submitted", "").lower()
+    if ooo_body and (headers or ooo_subject):
+        reasons = [f"absence phrasing: {ooo_body.group(0)!r}", *headers]
+        if ooo_subject:
+            reasons.append(f"subject {subject[:60]!r}")
+        return Classification(kind=Kind.OUT_OF_OFFICE, reasons=reasons, confidence=0.9)
+    if auto_replied and ooo_subject and not content:
+        return Classification(
+            kind=Kind.OUT_OF_OFFICE,
+            reasons=[*headers, f"subject {subject[:60]!r}"],
+            confidence=0.8,
+        )
+
+    if headers:
+        return Classification(
+            kind=Kind.AUTO_ACK, reasons=headers + content, confidence=0.95
+        )
+
+    # Headers say nothing: decide on content, but a named advisor's individual answer stays
+    # personalised even when it comes from a CRM template.
+    signed = msg.signature_status == "present" and _personally_signed(msg)
+    strong = [c for c in content if "placeholder" in c or "acknowledgement" in c]
+    if content and (not signed or len(content) >= 2 and strong and len(msg.body) < 600):
+        reasons = content + ([] if signed else ["no individual signature"])
+        return Classification(kind=Kind.AUTO_ACK, reasons=reasons, confidence=0.7)
+    reasons = ["no automatic header or content cue"]
+    if signed:
+        reasons.append("signed by a named person")
+    return Classification(
+        kind=Kind.PERSONALISED, reasons=reasons, confidence=0.85 if signed else 0.7
+    )
+
+
+def _personally_signed(msg: ParsedMessage) -> bool:
+    from replyaudit.message.signature import _NAME
+
+    return any(_NAME.match(line) for line in msg.signature.split("\n")) or bool(
+        msg.from_name
+        and msg.from_name.split()[0][:1].isupper()
+        and len(msg.from_name.split()) >= 2
+    )
