@@ -1,0 +1,340 @@
+"""The replyaudit command line: parses arguments and calls the typed core, nothing more."""
+
+from __future__ import annotations
+
+import json
+import logging
+import sys
+import tempfile
+from datetime import datetime
+from enum import StrEnum
+from pathlib import Path
+from typing import Annotated, Any, Optional
+
+import typer
+
+from replyaudit import __version__
+from replyaudit.config import PROJECT_ROOT, Settings, load_settings
+from replyaudit.errors import ReplyAuditError
+from replyaudit.logs import setup_logging
+
+app = typer.Typer(
+    name="replyaudit",
+    help="Audit how car dealerships answer e-mail inquiries: collect, time, pre-fill, review, export.",
+    no_args_is_help=True,
+    add_completion=False,
+    rich_markup_mode=None,
+    pretty_exceptions_enable=False,
+)
+rules_app = typer.Typer(help="Check the rule files of the scorecard.", no_args_is_help=True)
+app.add_typer(rules_app, name="rules")
+config_app = typer.Typer(help="Check a settings file.", no_args_is_help=True)
+app.add_typer(config_app, name="config")
+
+
+class Format(StrEnum):
+    text = "text"
+    json = "json"
+
+
+ConfigOption = Annotated[
+    Optional[Path],
+    typer.Option("--config", "-c", help="Settings file (TOML); default $REPLYAUDIT_CONFIG, else built-in defaults."),
+]
+DatabaseOption = Annotated[
+    Optional[Path], typer.Option("--database", help="SQLite file to use instead of the configured one.")
+]
+FormatOption = Annotated[Format, typer.Option("--format", help="text for people, json for programs.")]
+
+
+class State:
+    verbose: int = 0
+
+
+def settings_from(config: Path | None, database: Path | None = None) -> Settings:
+    settings = load_settings(config)
+    if database is not None:
+        settings.storage.database = database
+    return settings
+
+
+def open_store(settings: Settings):  # type: ignore[no-untyped-def]
+    from replyaudit.store import Store
+
+    return Store(settings.storage.database_path)
+
+
+def bundled_corpus() -> Path:
+    return PROJECT_ROOT / "fixtures" / "corpus"
+
+
+def _version(value: bool) -> None:
+    if value:
+        typer.echo(f"replyaudit {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def _main(
+    verbose: Annotated[int, typer.Option("--verbose", "-v", count=True, help="More log lines on stderr (-v info, -vv debug).")] = 0,
+    version: Annotated[bool, typer.Option("--version", callback=_version, is_eager=True, help="Print the version.")] = False,
+) -> None:
+    """replyaudit pre-fills the mystery-shopping scorecard from dealer replies, with evidence."""
+    State.verbose = verbose
+    setup_logging(verbose)
+
+
+def _print_replay(report: Any, scorecard: Any) -> None:
+    from replyaudit.report import replay_lines
+
+    for line in replay_lines(report, scorecard):
+        typer.echo(line)
+
+
+@app.command()
+def replay(
+    corpus: Annotated[Path, typer.Argument(help="Corpus folder: campaign.toml and cases/<id>/ (FORMAT.md).")],
+    config: ConfigOption = None,
+    database: DatabaseOption = None,
+    output: FormatOption = Format.text,
+    now: Annotated[Optional[str], typer.Option(help="Analyse as of this ISO instant (default: now).")] = None,
+) -> None:
+    """Run the whole analysis on a saved corpus and print one line per case.
+
+    Example: replyaudit replay fixtures/corpus --database /tmp/demo.sqlite3
+    """
+    from replyaudit.replay import replay as run_replay
+    from replyaudit.scorecard import load_scorecard
+
+    settings = settings_from(config, database)
+    scorecard = load_scorecard(settings.rules_dir)
+    with open_store(settings) as store:
+        report = run_replay(
+            corpus, store, settings.rules_dir, policy=settings.timing.policy, now=_instant(now),
+            progress=_progress_bar("replaying"), scorecard=scorecard,
+        )
+    if output == Format.json:
+        typer.echo(json.dumps([json.loads(r.model_dump_json()) for r in report.results], ensure_ascii=False, indent=2))
+        return
+    _print_replay(report, scorecard)
+
+
+@app.command()
+def calibrate(
+    corpus: Annotated[Path, typer.Argument(help="Labelled corpus folder with [expected] answers.")],
+    config: ConfigOption = None,
+    database: Annotated[Optional[Path], typer.Option("--database", help="Keep the replay in this SQLite file (default: a temporary one).")] = None,
+    output: FormatOption = Format.text,
+    min_agreement: Annotated[Optional[float], typer.Option("--min-agreement", min=0.0, max=1.0, help="Exit 1 when the overall agreement is below this.")] = None,
+    now: Annotated[Optional[str], typer.Option(help="Analyse as of this ISO instant (default: now).")] = None,
+) -> None:
+    """Replay a labelled corpus and measure agreement with the approved answers.
+
+    Example: replyaudit calibrate fixtures/corpus --format json --min-agreement 0.98
+    """
+    from replyaudit.calibrate import calibrate as run_calibrate
+    from replyaudit.replay import replay as run_replay
+    from replyaudit.report import calibration_lines
+    from replyaudit.scorecard import load_scorecard
+    from replyaudit.store import Store
+
+    settings = load_settings(config)
+    scorecard = load_scorecard(settings.rules_dir)
+    with tempfile.TemporaryDirectory(prefix="replyaudit-calibrate-") as tmp:
+        with Store(database or Path(tmp) / "calibrate.sqlite3") as store:
+            report = run_replay(corpus, store, settings.rules_dir, policy=settings.timing.policy, now=_instant(now),
+                                progress=_progress_bar("replaying") if output == Format.text else None,
+                                scorecard=scorecard)
+    result = run_calibrate(report, scorecard)
+    if output == Format.json:
+        typer.echo(json.dumps(result.report, ensure_ascii=False, indent=2, default=str))
+    else:
+        for line in calibration_lines(result.report):
+            typer.echo(line)
+    if min_agreement is not None and result.overall_agreement < min_agreement:
+        typer.echo(
+            f"overall agreement {result.overall_agreement:.3f} is below --min-agreement {min_agreement:.3f}",
+            err=True,
+        )
+        raise typer.Exit(1)
+
+
+@app.command()
+def demo(
+    serve: Annotated[bool, typer.Option("--serve/--no-serve", help="Open the review page afterwards.")] = True,
+    data_dir: Annotated[Optional[Path], typer.Option(help="Where the demo database goes (default: ./data).")] = None,
+) -> None:
+    """Replay the bundled corpus into a local SQLite store, print the scorecards, open the review page.
+
+    Example: replyaudit demo --no-serve
+    """
+    target = (data_dir or Path.cwd() / "data") / "demo.sqlite3"
+    corpus = bundled_corpus()
+    if not (corpus / "campaign.toml").is_file():
+        raise ReplyAuditError(
+            f"{corpus}: expected the bundled corpus, found nothing. Fix: run the demo from a source checkout (pip install -e .)"
+        )
+    typer.echo(f"Replaying the bundled corpus {corpus} into {target}")
+    replay(corpus, None, target, Format.text, None)
+    if serve:
+        from replyaudit.web.commands import serve_page
+
+        serve_page(settings_from(None, target), open_browser=True)
+
+
+@app.command()
+def delay(
+    dealer: Annotated[Optional[str], typer.Option(help="Dealer id in the campaign.")] = None,
+    start: Annotated[Optional[str], typer.Option("--from", help="ISO instant with offset, e.g. 2026-06-07T15:00:00+02:00.")] = None,
+    end: Annotated[Optional[str], typer.Option("--to", help="ISO instant with offset.")] = None,
+    campaign: Annotated[Optional[Path], typer.Option(help="Campaign TOML (a corpus's campaign.toml works).")] = None,
+    case: Annotated[Optional[str], typer.Option(help="A case of the store instead of --from/--to: explains its questions 1 and 8.")] = None,
+    config: ConfigOption = None,
+    database: DatabaseOption = None,
+    output: FormatOption = Format.text,
+    policy: Annotated[Optional[str], typer.Option(help="open-hours or calendar (default: the setting).")] = None,
+) -> None:
+    """Explain how a delay was counted in a dealer's opening hours.
+
+    Example: replyaudit delay --campaign fixtures/corpus/campaign.toml --dealer montverac --from 2026-06-07T15:00:00+02:00 --to 2026-06-08T11:30:00+02:00
+    """
+    from replyaudit.explain import explain_case, explain_instants
+
+    settings = settings_from(config, database)
+    chosen = policy or settings.timing.policy
+    if case is not None:
+        with open_store(settings) as store:
+            payload = explain_case(store, case, chosen)
+    else:
+        payload = explain_instants(campaign or settings.campaign, dealer, start, end, chosen)
+    if output == Format.json:
+        typer.echo(json.dumps(payload, ensure_ascii=False, indent=2, default=str))
+    else:
+        for item in payload["delays"] if "delays" in payload else [payload]:
+            prefix = f"{item['label']}: " if "label" in item else ""
+            typer.echo(prefix + item["explanation"])
+
+
+@app.command()
+def inspect(
+    file: Annotated[Path, typer.Argument(help="An .eml file.")],
+    campaign: Annotated[Optional[Path], typer.Option(help="Campaign TOML, to show the match and the checks.")] = None,
+    case: Annotated[Optional[Path], typer.Option(help="A corpus case folder: its case.toml gives the inquiry for the checks.")] = None,
+    output: FormatOption = Format.text,
+) -> None:
+    """Show how one message was understood: headers, arrival, class, new text, quote, signature.
+
+    Example: replyaudit inspect fixtures/corpus/cases/c01-montverac-prix-nx/02-reponse-conseiller.eml --campaign fixtures/corpus/campaign.toml
+    """
+    from replyaudit.explain import inspect_file, inspect_lines
+
+    payload = inspect_file(file, campaign, case)
+    if output == Format.json:
+        typer.echo(json.dumps(payload, ensure_ascii=False, indent=2, default=str))
+    else:
+        for line in inspect_lines(payload):
+            typer.echo(line)
+
+
+@rules_app.command("check")
+def rules_check(
+    rules_dir: Annotated[Optional[Path], typer.Argument(help="Rules folder (default: the configured one).")] = None,
+    config: ConfigOption = None,
+) -> None:
+    """Validate the scorecard and every rule file; list every problem at once.
+
+    Example: replyaudit rules check rules/
+    """
+    from replyaudit.checks import check_rules
+    from replyaudit.scorecard import load_scorecard
+
+    folder = rules_dir or load_settings(config).rules_dir
+    card = load_scorecard(folder)
+    typer.echo(f"ok: scorecard {card.name!r}, {len(card.questions)} questions, {card.max_points} points")
+    lines = check_rules(folder)
+    for line in lines:
+        typer.echo(line)
+    if any(not line.startswith("ok") for line in lines):
+        raise typer.Exit(2)
+
+
+@config_app.command("check")
+def config_check(file: Annotated[Path, typer.Argument(help="Settings file to validate.")]) -> None:
+    """Validate a settings file and its campaign; list every problem at once.
+
+    Example: replyaudit config check config.example.toml
+    """
+    from replyaudit.campaign import load_campaign
+
+    settings = load_settings(file)
+    typer.echo(f"ok: {file} (database {settings.storage.database_path}, rules {settings.rules_dir})")
+    if settings.campaign is not None:
+        campaign = load_campaign(settings.campaign)
+        typer.echo(f"ok: campaign {settings.campaign}: {len(campaign.dealers)} dealer(s), {len(campaign.inquiries)} inquiry(ies)")
+
+
+def _instant(text: str | None) -> datetime | None:
+    if text is None:
+        return None
+    try:
+        value = datetime.fromisoformat(text)
+    except ValueError:
+        raise typer.BadParameter(f"expected an ISO instant with offset such as 2026-06-08T11:30:00+02:00, found {text!r}") from None
+    if value.tzinfo is None:
+        raise typer.BadParameter(f"expected an instant with its UTC offset, found {text!r}; add e.g. +02:00")
+    return value
+
+
+def _progress_bar(label: str):  # type: ignore[no-untyped-def]
+    """A progress bar on stderr for long runs on a terminal; silent otherwise."""
+    if not sys.stderr.isatty():
+        return None
+    state: dict[str, Any] = {}
+
+    def update(done: int, total: int) -> None:
+        if total < 50:
+            return
+        if "bar" not in state:
+            state["bar"] = typer.progressbar(length=total, label=label, file=sys.stderr)
+            state["bar"].__enter__()
+        state["bar"].update(1)
+        if done == total:
+            state["bar"].__exit__(None, None, None)
+
+    return update
+
+
+def _register_plugins() -> None:
+    from replyaudit.collector.commands import register as register_collector
+    from replyaudit.web.commands import register as register_web
+
+    register_collector(app)
+    register_web(app)
+
+
+_register_plugins()
+
+
+def main(argv: list[str] | None = None) -> None:
+    """Entry point: turns every replyaudit error into one clear message and its exit code."""
+    try:
+        result = app(args=argv, standalone_mode=False, prog_name="replyaudit")
+        if isinstance(result, int) and result:
+            sys.exit(result)
+    except ReplyAuditError as exc:
+        typer.echo(f"error: {exc}", err=True)
+        sys.exit(exc.exit_code)
+    except typer.Exit as exc:
+        sys.exit(exc.exit_code)
+    except typer.Abort:
+        typer.echo("aborted", err=True)
+        sys.exit(130)
+    except KeyboardInterrupt:
+        sys.exit(130)
+    except Exception as exc:  # click usage errors
+        import click
+
+        if isinstance(exc, click.ClickException):
+            exc.show()
+            sys.exit(exc.exit_code)
+        raise

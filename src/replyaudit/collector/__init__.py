@@ -1,0 +1,1 @@
+"""The IMAP collector: a read-only, incremental scan of the test mailbox."""

@@ -1,0 +1,435 @@
+"""The SQLite store: raw messages byte for byte, parsed messages, matches, cases, reviews.
+
+The schema is versioned with PRAGMA user_version and upgraded in place by MIGRATIONS,
+each applied once inside a transaction, so a new release never loses a user's data.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import sqlite3
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from replyaudit.errors import StoreError
+
+# Each entry upgrades the schema from version N to N+1. Never edit a released entry:
+# append a new one.
+MIGRATIONS: list[str] = [
+    # 1: raw and parsed messages, inquiries, matches, cases and their answers
+    """
+    CREATE TABLE raw_messages (
+        sha256 TEXT PRIMARY KEY,
+        raw BLOB NOT NULL,
+        size INTEGER NOT NULL,
+        first_seen_at TEXT NOT NULL
+    );
+    CREATE TABLE message_sources (
+        id INTEGER PRIMARY KEY,
+        sha256 TEXT NOT NULL REFERENCES raw_messages(sha256),
+        campaign TEXT NOT NULL,
+        origin TEXT NOT NULL,            -- corpus | imap | file
+        location TEXT NOT NULL,          -- file path, or folder name for imap
+        uidvalidity INTEGER,
+        uid INTEGER,
+        internaldate TEXT,
+        seen_at TEXT NOT NULL,
+        UNIQUE (campaign, origin, location, uidvalidity, uid, sha256)
+    );
+    CREATE INDEX message_sources_sha ON message_sources(sha256);
+    CREATE TABLE parsed_messages (
+        sha256 TEXT PRIMARY KEY REFERENCES raw_messages(sha256),
+        parsed TEXT,                     -- ParsedMessage as JSON, NULL when rejected
+        error TEXT,                      -- why it could not be parsed
+        parsed_at TEXT NOT NULL
+    );
+    CREATE TABLE inquiries (
+        campaign TEXT NOT NULL,
+        id TEXT NOT NULL,
+        dealer_id TEXT NOT NULL,
+        data TEXT NOT NULL,              -- Inquiry as JSON
+        PRIMARY KEY (campaign, id)
+    );
+    CREATE TABLE matches (
+        campaign TEXT NOT NULL,
+        sha256 TEXT NOT NULL REFERENCES raw_messages(sha256),
+        inquiry_id TEXT,                 -- NULL: unmatched queue
+        basis TEXT NOT NULL,
+        confidence REAL NOT NULL,
+        detail TEXT NOT NULL,            -- MatchResult as JSON
+        manual INTEGER NOT NULL DEFAULT 0,
+        irrelevant INTEGER NOT NULL DEFAULT 0,
+        decided_at TEXT NOT NULL,
+        PRIMARY KEY (campaign, sha256)
+    );
+    CREATE TABLE cases (
+        campaign TEXT NOT NULL,
+        inquiry_id TEXT NOT NULL,
+        status TEXT NOT NULL,            -- waiting | to_review | approved
+        total INTEGER NOT NULL,
+        flags TEXT NOT NULL,             -- JSON list
+        result TEXT NOT NULL,            -- CaseResult as JSON (the latest analysis)
+        analysed_at TEXT NOT NULL,
+        approved_at TEXT,
+        approved_by TEXT,
+        PRIMARY KEY (campaign, inquiry_id)
+    );
+    CREATE TABLE answers (
+        campaign TEXT NOT NULL,
+        inquiry_id TEXT NOT NULL,
+        key TEXT NOT NULL,
+        value TEXT NOT NULL,             -- JSON
+        points INTEGER NOT NULL,
+        answer TEXT NOT NULL,            -- Answer as JSON (evidence, rule, confidence)
+        source TEXT NOT NULL,            -- auto | review
+        PRIMARY KEY (campaign, inquiry_id, key)
+    );
+    CREATE TABLE rejects (
+        sha256 TEXT NOT NULL,
+        location TEXT NOT NULL,
+        reason TEXT NOT NULL,
+        at TEXT NOT NULL
+    );
+    """,
+    # 2: the collector's state per folder, and one row per scan
+    """
+    CREATE TABLE folders (
+        name TEXT PRIMARY KEY,
+        uidvalidity INTEGER NOT NULL,
+        highest_uid INTEGER NOT NULL,
+        last_scan_at TEXT NOT NULL
+    );
+    CREATE TABLE scans (
+        id INTEGER PRIMARY KEY,
+        started_at TEXT NOT NULL,
+        finished_at TEXT,
+        new INTEGER NOT NULL DEFAULT 0,
+        matched INTEGER NOT NULL DEFAULT 0,
+        unmatched INTEGER NOT NULL DEFAULT 0,
+        rejected INTEGER NOT NULL DEFAULT 0,
+        errors INTEGER NOT NULL DEFAULT 0,
+        outcome TEXT
+    );
+    """,
+    # 3: reviewers and the audit trail of every change they make
+    """
+    CREATE TABLE users (
+        name TEXT PRIMARY KEY,
+        password_hash TEXT NOT NULL,
+        created_at TEXT NOT NULL
+    );
+    CREATE TABLE audit (
+        id INTEGER PRIMARY KEY,
+        campaign TEXT NOT NULL,
+        inquiry_id TEXT NOT NULL,
+        action TEXT NOT NULL,            -- change | approve | reopen | assign | irrelevant
+        key TEXT,
+        old_value TEXT,
+        new_value TEXT,
+        comment TEXT,
+        reviewer TEXT NOT NULL,
+        at TEXT NOT NULL
+    );
+    CREATE INDEX audit_case ON audit(campaign, inquiry_id);
+    """,
+]
+
+SCHEMA_VERSION = len(MIGRATIONS)
+
+
+def utcnow() -> datetime:
+    return datetime.now(UTC)
+
+
+def now_text() -> str:
+    return utcnow().isoformat(timespec="seconds")
+
+
+def sha256_of(raw: bytes) -> str:
+    return hashlib.sha256(raw).hexdigest()
+
+
+class Store:
+    """One SQLite database; every write goes through a method of this class."""
+
+    def __init__(self, path: Path):
+        self.path = path
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            self.db = sqlite3.connect(path, timeout=30, isolation_level=None)
+        except (OSError, sqlite3.Error) as exc:
+            raise StoreError(
+                f"{path}: expected a writable SQLite database, found {exc}. "
+                "Fix: check the folder exists and is writable, or set [storage] database"
+            ) from None
+        self.db.row_factory = sqlite3.Row
+        self.db.execute("PRAGMA foreign_keys = ON")
+        try:
+            self.db.execute("PRAGMA journal_mode = WAL")
+            self.upgrade()
+        except sqlite3.DatabaseError as exc:
+            raise StoreError(
+                f"{path}: expected a replyaudit SQLite database, found {exc}. "
+                "Fix: point [storage] database at another file, or move this one away"
+            ) from None
+
+    def close(self) -> None:
+        self.db.close()
+
+    def __enter__(self) -> "Store":
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    @contextmanager
+    def transaction(self) -> Iterator[sqlite3.Connection]:
+        self.db.execute("BEGIN IMMEDIATE")
+        try:
+            yield self.db
+        except BaseException:
+            self.db.execute("ROLLBACK")
+            raise
+        self.db.execute("COMMIT")
+
+    # -- schema -------------------------------------------------------------
+
+    @property
+    def version(self) -> int:
+        return int(self.db.execute("PRAGMA user_version").fetchone()[0])
+
+    def upgrade(self, target: int = SCHEMA_VERSION) -> None:
+        """Apply every migration above the database's version, each in its own transaction."""
+        current = self.version
+        if current > SCHEMA_VERSION:
+            raise StoreError(
+                f"{self.path}: expected schema version {SCHEMA_VERSION} or older, found {current}, "
+                "written by a newer replyaudit. Fix: upgrade replyaudit"
+            )
+        for number in range(current, target):
+            with self.transaction() as db:
+                for statement in MIGRATIONS[number].split(";"):
+                    if statement.strip():
+                        db.execute(statement)
+                db.execute(f"PRAGMA user_version = {number + 1}")
+
+    # -- raw and parsed messages -------------------------------------------
+
+    def put_raw(self, raw: bytes) -> tuple[str, bool]:
+        """Keep a raw message byte for byte; returns (sha256, True when it was new)."""
+        digest = sha256_of(raw)
+        cursor = self.db.execute(
+            "INSERT OR IGNORE INTO raw_messages (sha256, raw, size, first_seen_at) VALUES (?, ?, ?, ?)",
+            (digest, raw, len(raw), now_text()),
+        )
+        return digest, cursor.rowcount == 1
+
+    def has_raw(self, digest: str) -> bool:
+        return self.db.execute("SELECT 1 FROM raw_messages WHERE sha256 = ?", (digest,)).fetchone() is not None
+
+    def get_raw(self, digest: str) -> bytes:
+        row = self.db.execute("SELECT raw FROM raw_messages WHERE sha256 = ?", (digest,)).fetchone()
+        if row is None:
+            raise KeyError(digest)
+        return bytes(row["raw"])
+
+    def add_source(
+        self,
+        digest: str,
+        *,
+        campaign: str,
+        origin: str,
+        location: str,
+        uidvalidity: int | None = None,
+        uid: int | None = None,
+        internaldate: datetime | None = None,
+    ) -> None:
+        self.db.execute(
+            "INSERT OR IGNORE INTO message_sources (sha256, campaign, origin, location, uidvalidity, uid,"
+            " internaldate, seen_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+            (
+                digest,
+                campaign,
+                origin,
+                location,
+                uidvalidity,
+                uid,
+                internaldate.isoformat() if internaldate else None,
+                now_text(),
+            ),
+        )
+
+    def sources(self, digest: str) -> list[sqlite3.Row]:
+        return self.db.execute(
+            "SELECT * FROM message_sources WHERE sha256 = ? ORDER BY id", (digest,)
+        ).fetchall()
+
+    def campaign_messages(self, campaign: str) -> list[str]:
+        rows = self.db.execute(
+            "SELECT DISTINCT sha256 FROM message_sources WHERE campaign = ? ORDER BY sha256", (campaign,)
+        ).fetchall()
+        return [row["sha256"] for row in rows]
+
+    def internaldate(self, digest: str) -> datetime | None:
+        row = self.db.execute(
+            "SELECT internaldate FROM message_sources WHERE sha256 = ? AND internaldate IS NOT NULL"
+            " ORDER BY id LIMIT 1",
+            (digest,),
+        ).fetchone()
+        return datetime.fromisoformat(row["internaldate"]) if row else None
+
+    def put_parsed(self, digest: str, parsed_json: str | None, error: str | None) -> None:
+        self.db.execute(
+            "INSERT OR REPLACE INTO parsed_messages (sha256, parsed, error, parsed_at) VALUES (?, ?, ?, ?)",
+            (digest, parsed_json, error, now_text()),
+        )
+
+    def get_parsed(self, digest: str) -> sqlite3.Row | None:
+        return self.db.execute("SELECT * FROM parsed_messages WHERE sha256 = ?", (digest,)).fetchone()
+
+    def add_reject(self, digest: str, location: str, reason: str) -> None:
+        self.db.execute(
+            "INSERT INTO rejects (sha256, location, reason, at) VALUES (?, ?, ?, ?)",
+            (digest, location, reason, now_text()),
+        )
+
+    # -- inquiries and matches ---------------------------------------------
+
+    def put_inquiry(self, campaign: str, inquiry_id: str, dealer_id: str, data: str) -> None:
+        self.db.execute(
+            "INSERT INTO inquiries (campaign, id, dealer_id, data) VALUES (?, ?, ?, ?)"
+            " ON CONFLICT (campaign, id) DO UPDATE SET dealer_id = excluded.dealer_id, data = excluded.data",
+            (campaign, inquiry_id, dealer_id, data),
+        )
+
+    def inquiries(self, campaign: str) -> list[sqlite3.Row]:
+        return self.db.execute(
+            "SELECT * FROM inquiries WHERE campaign = ? ORDER BY id", (campaign,)
+        ).fetchall()
+
+    def get_match(self, campaign: str, digest: str) -> sqlite3.Row | None:
+        return self.db.execute(
+            "SELECT * FROM matches WHERE campaign = ? AND sha256 = ?", (campaign, digest)
+        ).fetchone()
+
+    def put_match(
+        self,
+        campaign: str,
+        digest: str,
+        inquiry_id: str | None,
+        basis: str,
+        confidence: float,
+        detail: str,
+        *,
+        manual: bool = False,
+        irrelevant: bool = False,
+    ) -> None:
+        """Record a match; an automatic match never replaces a manual decision."""
+        existing = self.get_match(campaign, digest)
+        if existing is not None and existing["manual"] and not manual:
+            return
+        self.db.execute(
+            "INSERT OR REPLACE INTO matches (campaign, sha256, inquiry_id, basis, confidence, detail,"
+            " manual, irrelevant, decided_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            (campaign, digest, inquiry_id, basis, confidence, detail, int(manual), int(irrelevant), now_text()),
+        )
+
+    def matches(self, campaign: str) -> list[sqlite3.Row]:
+        return self.db.execute(
+            "SELECT * FROM matches WHERE campaign = ? ORDER BY sha256", (campaign,)
+        ).fetchall()
+
+    # -- cases and answers -------------------------------------------------
+
+    def get_case(self, campaign: str, inquiry_id: str) -> sqlite3.Row | None:
+        return self.db.execute(
+            "SELECT * FROM cases WHERE campaign = ? AND inquiry_id = ?", (campaign, inquiry_id)
+        ).fetchone()
+
+    def cases(self, campaign: str) -> list[sqlite3.Row]:
+        return self.db.execute(
+            "SELECT * FROM cases WHERE campaign = ? ORDER BY inquiry_id", (campaign,)
+        ).fetchall()
+
+    def campaigns(self) -> list[str]:
+        rows = self.db.execute("SELECT DISTINCT campaign FROM inquiries ORDER BY campaign").fetchall()
+        return [row["campaign"] for row in rows]
+
+    def answers(self, campaign: str, inquiry_id: str) -> dict[str, sqlite3.Row]:
+        rows = self.db.execute(
+            "SELECT * FROM answers WHERE campaign = ? AND inquiry_id = ?", (campaign, inquiry_id)
+        ).fetchall()
+        return {row["key"]: row for row in rows}
+
+    def save_case(
+        self,
+        campaign: str,
+        inquiry_id: str,
+        *,
+        status: str,
+        result_json: str,
+        flags: list[str],
+        answers: dict[str, tuple[Any, int, str]],
+        analysed_at: str,
+    ) -> str:
+        """Store a fresh analysis without touching what a reviewer decided.
+
+        Answers whose source is "review" are kept; an approved case keeps its status and its
+        answers, and only its latest analysis and flags are refreshed. Returns the status kept.
+        """
+        with self.transaction() as db:
+            existing = self.get_case(campaign, inquiry_id)
+            reviewed = self.answers(campaign, inquiry_id)
+            if existing is not None and existing["status"] == "approved":
+                status = "approved"
+            for key, (value, points, answer_json) in answers.items():
+                row = reviewed.get(key)
+                if status == "approved" and row is not None:
+                    continue
+                if row is not None and row["source"] == "review":
+                    continue
+                db.execute(
+                    "INSERT OR REPLACE INTO answers (campaign, inquiry_id, key, value, points, answer, source)"
+                    " VALUES (?, ?, ?, ?, ?, ?, 'auto')",
+                    (campaign, inquiry_id, key, json.dumps(value), points, answer_json),
+                )
+            total_row = db.execute(
+                "SELECT COALESCE(SUM(points), 0) FROM answers WHERE campaign = ? AND inquiry_id = ?",
+                (campaign, inquiry_id),
+            ).fetchone()
+            db.execute(
+                "INSERT INTO cases (campaign, inquiry_id, status, total, flags, result, analysed_at)"
+                " VALUES (?, ?, ?, ?, ?, ?, ?)"
+                " ON CONFLICT (campaign, inquiry_id) DO UPDATE SET status = excluded.status,"
+                " total = excluded.total, flags = excluded.flags, result = excluded.result,"
+                " analysed_at = excluded.analysed_at",
+                (campaign, inquiry_id, status, int(total_row[0]), json.dumps(flags), result_json, analysed_at),
+            )
+        return status
+
+    def audit(
+        self,
+        campaign: str,
+        inquiry_id: str,
+        action: str,
+        reviewer: str,
+        *,
+        key: str | None = None,
+        old_value: str | None = None,
+        new_value: str | None = None,
+        comment: str | None = None,
+    ) -> None:
+        self.db.execute(
+            "INSERT INTO audit (campaign, inquiry_id, action, key, old_value, new_value, comment, reviewer, at)"
+            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            (campaign, inquiry_id, action, key, old_value, new_value, comment, reviewer, now_text()),
+        )
+
+    def audit_trail(self, campaign: str, inquiry_id: str) -> list[sqlite3.Row]:
+        return self.db.execute(
+            "SELECT * FROM audit WHERE campaign = ? AND inquiry_id = ? ORDER BY id", (campaign, inquiry_id)
+        ).fetchall()

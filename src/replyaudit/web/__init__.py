@@ -1,0 +1,1 @@
+"""The review page: analysts check, correct and approve pre-filled scorecards."""
