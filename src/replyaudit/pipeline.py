@@ -11,7 +11,7 @@ from replyaudit.campaign import Campaign, Dealer, Inquiry
 from replyaudit.checks import RuleSet, run_checks
 from replyaudit.clock import DealerClock
 from replyaudit.context import CaseContext
-from replyaudit.errors import ClockError, MessageError
+from replyaudit.errors import ClockError, MessageError, StoreError
 from replyaudit.message import classify_message, match_message, parse_message
 from replyaudit.models import (
     Answer,
@@ -202,6 +202,7 @@ class Analyzer:
         return self._clocks[dealer.id]
 
     def register_inquiries(self) -> None:
+        self.store.put_campaign(self.campaign_name, self.campaign.model_dump_json())
         for inquiry in self.campaign.inquiries:
             self.store.put_inquiry(self.campaign_name, inquiry.id, inquiry.dealer, inquiry.model_dump_json())
 
@@ -358,3 +359,34 @@ def ingest_paths(store: Store, campaign_name: str, paths: list[Path], origin: st
         raw = path.read_bytes()
         done.append(ingest(store, raw, campaign=campaign_name, origin=origin, location=str(path)))
     return done
+
+
+def reanalyse(
+    store: Store,
+    campaign_name: str,
+    rules_dir: Path,
+    *,
+    policy: str = "open-hours",
+    working_windows: int = 2,
+    now: datetime | None = None,
+    complete: bool | None = None,
+    only: set[str] | None = None,
+) -> AnalysisSummary:
+    """Analyse again a campaign the store knows (after a manual match, new rules...)."""
+    from replyaudit.checks import load_rules
+    from replyaudit.scorecard import load_scorecard
+
+    data = store.get_campaign(campaign_name)
+    if data is None:
+        raise StoreError(
+            f"{store.path}: expected a campaign named {campaign_name!r}, found {store.campaigns() or 'none'}. "
+            "Fix: run replay or scan for it first"
+        )
+    campaign = Campaign.model_validate_json(data)
+    if complete is None:
+        complete = campaign_name.startswith("corpus:")
+    analyzer = Analyzer(
+        store, campaign_name, campaign, load_scorecard(rules_dir), load_rules(rules_dir),
+        policy=policy, working_windows=working_windows, now=now or utcnow(), complete=complete,
+    )
+    return analyzer.run(only=only)

@@ -47,6 +47,11 @@ MIGRATIONS: list[str] = [
         error TEXT,                      -- why it could not be parsed
         parsed_at TEXT NOT NULL
     );
+    CREATE TABLE campaigns (
+        name TEXT PRIMARY KEY,
+        data TEXT NOT NULL,              -- Campaign as JSON (brand, dealers, inquiries)
+        updated_at TEXT NOT NULL
+    );
     CREATE TABLE inquiries (
         campaign TEXT NOT NULL,
         id TEXT NOT NULL,
@@ -305,6 +310,17 @@ class Store:
             " ON CONFLICT (campaign, id) DO UPDATE SET dealer_id = excluded.dealer_id, data = excluded.data",
             (campaign, inquiry_id, dealer_id, data),
         )
+
+    def put_campaign(self, name: str, data: str) -> None:
+        self.db.execute(
+            "INSERT INTO campaigns (name, data, updated_at) VALUES (?, ?, ?)"
+            " ON CONFLICT (name) DO UPDATE SET data = excluded.data, updated_at = excluded.updated_at",
+            (name, data, now_text()),
+        )
+
+    def get_campaign(self, name: str) -> str | None:
+        row = self.db.execute("SELECT data FROM campaigns WHERE name = ?", (name,)).fetchone()
+        return row["data"] if row else None
 
     def inquiries(self, campaign: str) -> list[sqlite3.Row]:
         return self.db.execute(
