@@ -11,21 +11,21 @@ import re
 NO_REPLY_LOCAL = re.compile(
     r"^(no[-_.]?reply|do[-_.]?not[-_.]?reply|ne[-_.]?pas[-_.]?r[ée]pondre|nepasrepondre|"
     r"noreponse|no[-_.]?response|notifications?|automate?|robot|mailer|bounces?)([-+_.].*)?$",
-    re.I,
+    re.IGNORECASE,
 )
 # Local parts and names that send delivery status notifications.
-DAEMON_LOCAL = re.compile(r"^(mailer-daemon|postmaster|mail-daemon|mdaemon)$", re.I)
+DAEMON_LOCAL = re.compile(r"^(mailer-daemon|postmaster|mail-daemon|mdaemon)$", re.IGNORECASE)
 BOUNCE_SUBJECT = re.compile(
     r"undeliver|returned\s+mail|delivery\s+(status\s+notification|failure|has\s+failed)|"
     r"non\s+remis|non\s+distribu|[ée]chec\s+(de\s+(la\s+)?)?(remise|distribution|"
     r"livraison)|mail\s+delivery\s+failed|failure\s+notice|remise\s+impossible",
-    re.I,
+    re.IGNORECASE,
 )
 # Subjects of out-of-office and vacation notices.
 OOO_SUBJECT = re.compile(
     r"r[ée]ponse\s+automatique|automatic\s+reply|auto(matic)?[-\s]?reply|absen(ce|t)|"
     r"out\s+of\s+(the\s+)?office|cong[ée]s|vacation|autoreply",
-    re.I,
+    re.IGNORECASE,
 )
 # Body phrasing of an absence: the author or the site is away for a while.
 OOO_BODY = re.compile(
@@ -34,7 +34,7 @@ OOO_BODY = re.compile(
     r"mercredi|jeudi|vendredi|samedi|d[eè]s)\b|\bacc[eè]s\s+limit[ée]\s+[àa]\s+ma\s+"
     r"messagerie|\bout\s+of\s+(the\s+)?office\b|\bi\s+am\s+(currently\s+)?away\b|"
     r"\bd[eè]s\s+(mon|notre)\s+retour\b|\br[ée]ouverture\b",
-    re.I,
+    re.IGNORECASE,
 )
 # Body phrasing of an automatic acknowledgement.
 ACK_BODY = re.compile(
@@ -48,34 +48,34 @@ ACK_BODY = re.compile(
     r"(brefs|meilleurs)|tr[eè]s\s+(prochainement|rapidement)|sous\s+\d+)|"
     r"this\s+is\s+an\s+automated|do\s+not\s+reply\s+to\s+this|we\s+have\s+received\s+"
     r"your\s+(request|message)",
-    re.I,
+    re.IGNORECASE,
 )
 # Form recap lines ("Nom : …", "Téléphone : …") and unfilled merge fields.
 RECAP_LINE = re.compile(
     r"^\s*(nom|pr[ée]nom|e-?mail|t[ée]l[ée]phone|mod[eè]le|concession|message|"
     r"v[ée]hicule|civilit[ée]|code\s+postal|demande)\s*:\s*\S",
-    re.I | re.M,
+    re.IGNORECASE | re.MULTILINE,
 )
 PLACEHOLDER = re.compile(
     r"\{\{\s*\w+\s*\}\}|\[\s*(pr[ée]nom|nom|first_?name|last_?name|name)\s*\]|"
     r"%[A-Z_]{3,}%|\$\{\w+\}|<<\s*\w+\s*>>|#\w+#",
-    re.I,
+    re.IGNORECASE,
 )
 # Surveys, newsletters and marketing: automatic and not an answer.
 SURVEY_BODY = re.compile(
     r"questionnaire\s+de\s+satisfaction|enqu[êe]te\s+de\s+satisfaction|votre\s+avis\s+"
     r"(compte|nous\s+int[ée]resse|nous\s+aide)|donnez[-\s]nous\s+votre\s+avis|"
     r"r[ée]pondre\s+au\s+questionnaire|satisfaction\s+survey|rate\s+your\s+experience",
-    re.I,
+    re.IGNORECASE,
 )
 NEWSLETTER_BODY = re.compile(
     r"lettre\s+d.information|newsletter|vous\s+recevez\s+cet\s+e-?mail\s+car|"
     r"se\s+d[ée]sinscrire|pour\s+vous\s+d[ée]sinscrire|d[ée]sabonner|unsubscribe|"
     r"version\s+en\s+ligne|voir\s+la\s+version\s+web|view\s+in\s+(your\s+)?browser",
-    re.I,
+    re.IGNORECASE,
 )
 SURVEY_SENDER = re.compile(
     r"^(satisfaction|enquetes?|survey|avis|feedback|news(letter)?|marketing|info(s)?|"
     r"communication|promo)",
-    re.I,
+    re.IGNORECASE,
 )

@@ -10,7 +10,7 @@ from replyaudit.models import MatchResult, ParsedMessage
 
 _PREFIX = re.compile(
     r"^\s*((re|r[ée]f|tr|fw|fwd|aw|wg|sv|rv|antw|r[ée]p)\s*(\[\d+\])?\s*[:：]\s*)+",
-    re.I,
+    re.IGNORECASE,
 )
 _WORD = re.compile(r"[\wÀ-ÿ+]+")
 _STOP = {
