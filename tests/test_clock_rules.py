@@ -309,3 +309,26 @@ def test_clock_rejects_unknown_policy():
     """A policy other than open-hours or calendar is refused with the choices."""
     with pytest.raises(ClockError, match="open-hours"):
         DealerClock(dealer(), policy="wall-clock")
+
+
+def test_clock_timeline_names_a_closure_as_one_range():
+    """A summer closure is named once as a date range where the clock paused."""
+    clock = DealerClock(dealer(closures=["2026-08-10/2026-08-21"]))
+
+    timing = clock.measure(
+        at("2026-08-07T17:30:00+02:00"), at("2026-08-24T09:55:00+02:00")
+    )
+
+    assert "(Mon 10 Aug–Fri 21 Aug closure)" in timing.explanation
+    assert timing.open_minutes == 90 + 180 + 180 + 55  # Fri, Sat 8, Sat 22, Mon 24
+
+
+def test_clock_timeline_shortens_long_delays():
+    """A three-week delay keeps the first and last pauses and counts the others."""
+    timing = DealerClock(dealer()).measure(
+        at("2026-06-01T09:00:00+02:00"), at("2026-06-22T10:00:00+02:00")
+    )
+
+    assert "more pauses" in timing.explanation
+    assert timing.explanation.count("paused") == 8
+    assert timing.bucket == "none_within_2_working_days"

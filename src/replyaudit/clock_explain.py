@@ -56,15 +56,30 @@ def format_minutes(minutes: float) -> str:
     return "0" if text in ("-0", "") else text
 
 
+def _label(day: date) -> str:
+    return f"{day:%a} {day.day} {day:%b}"
+
+
 def _skipped(clock: DealerClock, after: datetime, before: datetime) -> str:
-    """Usual opening days strictly between two instants that stayed closed, and why."""
+    """Dates strictly between two instants closed by a holiday or closure, and why.
+
+    Consecutive dates closed for the same reason are written as one range.
+    """
     first = after.astimezone(clock.zone).date()
     last = before.astimezone(clock.zone).date()
-    notes = []
+    runs: list[list[Any]] = []  # [first date, last date, reason]
     for offset in range(1, (last - first).days):
         day = clock.day(date.fromordinal(first.toordinal() + offset))
-        if day.status in ("holiday", "closure"):
-            notes.append(f"{day.date:%a} {day.date.day} {day.date:%b} {day.reason}")
+        if day.status not in ("holiday", "closure"):
+            continue
+        if runs and runs[-1][2] == day.reason and (day.date - runs[-1][1]).days == 1:
+            runs[-1][1] = day.date
+        else:
+            runs.append([day.date, day.date, day.reason])
+    notes = [
+        f"{_label(a)}{'' if a == b else f'–{_label(b)}'} {reason}"
+        for a, b, reason in runs
+    ]
     if len(notes) > 3:
         notes = [*notes[:2], f"… {len(notes) - 3} more …", notes[-1]]
     return f" ({'; '.join(notes)})" if notes else ""
