@@ -89,17 +89,15 @@ def classify_message(
     own = msg.new_text or msg.text
     subject = msg.subject
     content: list[str] = []
-    if cues.ACK_BODY.search(own):
-        content.append(
-            f"acknowledgement phrasing: {cues.ACK_BODY.search(own).group(0)!r}"
-        )  # type: ignore[union-attr]
+    ack = cues.ACK_BODY.search(own)
+    if ack:
+        content.append(f"acknowledgement phrasing: {ack.group(0)!r}")
     recap = cues.RECAP_LINE.findall(msg.body)
     if len(recap) >= 2:
         content.append(f"recap of the form's fields ({len(recap)} lines)")
-    if cues.PLACEHOLDER.search(own):
-        content.append(
-            f"unfilled placeholder {cues.PLACEHOLDER.search(own).group(0)!r}"
-        )  # type: ignore[union-attr]
+    placeholder = cues.PLACEHOLDER.search(own)
+    if placeholder:
+        content.append(f"unfilled placeholder {placeholder.group(0)!r}")
 
     survey = cues.SURVEY_BODY.search(own)
     newsletter = cues.NEWSLETTER_BODY.search(own)

@@ -14,7 +14,9 @@ NO_REPLY_LOCAL = re.compile(
     re.IGNORECASE,
 )
 # Local parts and names that send delivery status notifications.
-DAEMON_LOCAL = re.compile(r"^(mailer-daemon|postmaster|mail-daemon|mdaemon)$", re.IGNORECASE)
+DAEMON_LOCAL = re.compile(
+    r"^(mailer-daemon|postmaster|mail-daemon|mdaemon)$", re.IGNORECASE
+)
 BOUNCE_SUBJECT = re.compile(
     r"undeliver|returned\s+mail|delivery\s+(status\s+notification|failure|has\s+failed)|"
     r"non\s+remis|non\s+distribu|[ée]chec\s+(de\s+(la\s+)?)?(remise|distribution|"

@@ -8,6 +8,7 @@ import re
 from datetime import UTC, datetime
 from email import policy
 from email.message import Message
+from typing import Literal
 
 from replyaudit.errors import MessageError
 from replyaudit.message.headers import (
@@ -19,7 +20,13 @@ from replyaudit.message.headers import (
 )
 from replyaudit.message.quotes import split_quote
 from replyaudit.message.signature import split_signature
-from replyaudit.message.text import html_to_text, part_bytes, part_text
+from replyaudit.message.text import (
+    QUOTE_MARK,
+    SIGNATURE_MARK,
+    html_to_text,
+    part_bytes,
+    part_text,
+)
 from replyaudit.models import Attachment, ParsedMessage
 
 # Headers kept for the classifier and for display (lower-cased names).
@@ -101,9 +108,11 @@ def _filename(part: Message, defects: list[str]) -> str | None:
     except Exception:  # noqa: BLE001
         name = None
     if name is None:
-        name = part.get_param("name")
-        if isinstance(name, tuple):
-            name = email.utils.collapse_rfc2231_value(name)
+        param = part.get_param("name")
+        if isinstance(param, tuple):
+            name = email.utils.collapse_rfc2231_value(param)
+        elif param is not None:
+            name = str(param)
     return header_text(name, defects) if name else None
 
 
@@ -220,35 +229,31 @@ def _build(
         defects.append(f"unreadable Date: {date_text[:60]!r}")
     arrival, arrival_source = _arrival(msg, internaldate, date)
     kept: dict[str, str] = {}
-    for key in msg.keys():
+    for key in msg:
         lower = key.lower()
-        if lower in KEPT_HEADERS or lower.startswith(_PREFIXES):
-            if lower not in kept:
-                kept[lower] = _one(msg, key, defects)[:500]
+        wanted = lower in KEPT_HEADERS or lower.startswith(_PREFIXES)
+        if wanted and lower not in kept:
+            kept[lower] = _one(msg, key, defects)[:500]
 
     plain, html, attachments, inline_images = _parts(msg, defects)
     html_image = False
+    text_source: Literal["plain", "html", "none"]
     if plain is not None and plain.strip():
         text, text_source = plain, "plain"
-        if html is not None:
-            html_image = html_to_text(html)[1] and inline_images > 0
+        if html is not None and inline_images > 0:
+            html_image = html_to_text(html)[1]
         marked = text
     elif html is not None:
         marked, html_image = html_to_text(html)
         text_source = "html"
-        from replyaudit.message.text import QUOTE_MARK, SIGNATURE_MARK
-
         text = "\n".join(
             ln
             for ln in marked.split("\n")
             if QUOTE_MARK not in ln and SIGNATURE_MARK not in ln
         )
     else:
-        text, text_source, marked = (
-            (plain or ""),
-            ("plain" if plain else "none"),
-            (plain or ""),
-        )
+        text = marked = plain or ""
+        text_source = "plain" if plain else "none"
     new_text, quoted = split_quote(marked)
     split = split_signature(new_text, html_image=html_image)
 

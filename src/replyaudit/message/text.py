@@ -155,7 +155,7 @@ _SPACES = re.compile(r"[ \t\u00a0\u202f\u2007\u200b]+")
 
 
 def _is_quote_start(tag: Tag) -> bool:
-    classes = tag.get("class") or []
+    classes: list[str] = list(tag.get("class") or [])
     ident = str(tag.get("id") or "")
     if tag.name == "blockquote":
         return True
@@ -180,7 +180,7 @@ def _is_quote_start(tag: Tag) -> bool:
 
 
 def _is_signature_start(tag: Tag) -> bool:
-    classes = tag.get("class") or []
+    classes: list[str] = list(tag.get("class") or [])
     ident = str(tag.get("id") or "")
     return (
         "gmail_signature" in classes
