@@ -156,7 +156,7 @@ def answer_timing(
                                 response.explanation, 0.0)
         else:
             q1 = _timing_answer("response_time", response.bucket, scorecard, response, first,
-                                f"q1.{clock.policy}", f"{response.open_minutes:g} open minutes", confidence)
+                                f"q1.{clock.policy}", f"{response.open_minutes:.0f} open minutes", confidence)
 
     follow: Timing | None = None
     if first is None or first.arrival is None:
@@ -175,9 +175,11 @@ def answer_timing(
         if follow.bucket is None:
             q8 = _timing_answer("follow_up", UNDETERMINED, scorecard, follow, second, "q8.clock_skew", follow.explanation, 0.0)
         else:
-            value = "yes" if follow.open_minutes <= limit else "no"
+            # The bucket follows the timing policy (open-hours or calendar).
+            value = "no" if follow.bucket == "none_within_2_working_days" else "yes"
             q8 = _timing_answer("follow_up", value, scorecard, follow, second, f"q8.{clock.policy}",
-                                f"{follow.open_minutes:g} open minutes after the first reply (limit {limit})", confidence)
+                                f"{follow.open_minutes:.0f} open minutes after the first reply "
+                                f"(2 working days = {limit} under open-hours)", confidence)
     return q1, q8, response, follow, waiting
 
 
