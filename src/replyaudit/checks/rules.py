@@ -1,0 +1,339 @@
+"""Rule files of the checks (rules/*.toml): loaded, validated all at once, compiled.
+
+Two kinds of file:
+
+- ``kind = "phrases"``: ``[[rules]]`` of one question, each with an ``id``, a ``note``
+  on the phrasing it targets, and ``patterns`` written in a small token language
+  compiled to spaCy Matcher patterns over accent-folded forms and lemmas:
+
+  ``word``       the token, lower-case without accents (``appelle``)
+  ``a|b``        any of those forms
+  ``stem*``      a form starting with ``stem`` (``appel*`` = appelle, appeler...)
+  ``~lemma``     the token's lemma (``~appeler``), also ``~a|b``
+  ``{0,3}``      from 0 to 3 tokens of anything
+  ``X?``         the token ``X`` is optional
+
+- ``kind = "lexicon"``: ``[[entries]]`` of named term lists (other makes, brand labels,
+  webmail domains, phone labels...), each with an ``id``, a ``note`` and ``terms``.
+"""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from spacy.matcher import Matcher
+
+from replyaudit.errors import Problem, ScorecardError
+from replyaudit.checks.nlp import fold, load_nlp
+
+QUESTIONS = (
+    "advisor_contact",
+    "brand_address",
+    "brand_only_signature",
+    "answered_question",
+    "proposed_call",
+    "asked_call_time",
+    "checked_clarity",
+    "test_drive",
+    "other_help",
+    "future_contact_consent",
+    "availability_confirmed",
+)
+EFFECTS = ("match", "block")
+FORMS = ("any", "question", "statement")
+_RULE_KEYS = {"id", "note", "patterns", "effect", "form", "negatable", "label", "confidence"}
+_ENTRY_KEYS = {"id", "note", "terms", "case_sensitive"}
+_PHRASE_FILE_KEYS = {"kind", "question", "note", "rules"}
+_LEXICON_FILE_KEYS = {"kind", "note", "entries"}
+_ID = re.compile(r"^[a-z0-9_]+(\.[a-z0-9_]+)+$")
+_WILDCARD = re.compile(r"^\{(\d+),(\d+)\}$")
+_FORM = re.compile(r"^[a-z0-9'+\-€%.:/]+\*?$")
+
+
+class PatternError(ValueError):
+    """A pattern of the token language that cannot be compiled."""
+
+
+@dataclass(frozen=True)
+class PhraseRule:
+    """One phrase rule: what it matches, what it does, for which question."""
+
+    id: str
+    question: str
+    note: str
+    patterns: tuple[str, ...]
+    effect: str = "match"
+    form: str = "any"
+    negatable: bool = True
+    label: str = ""
+    confidence: float = 0.9
+    source: str = ""
+
+
+@dataclass(frozen=True)
+class LexiconEntry:
+    id: str
+    note: str
+    terms: tuple[str, ...]
+    case_sensitive: bool = False
+    source: str = ""
+
+
+@dataclass
+class RuleSet:
+    """Every rule of rules/: phrase rules by question and lexicons by id."""
+
+    phrases: dict[str, list[PhraseRule]] = field(default_factory=dict)
+    lexicons: dict[str, LexiconEntry] = field(default_factory=dict)
+    files: int = 0
+    _matcher: Matcher | None = None
+
+    @property
+    def count(self) -> int:
+        return sum(len(r) for r in self.phrases.values()) + len(self.lexicons)
+
+    def rules_for(self, question: str) -> list[PhraseRule]:
+        return self.phrases.get(question, [])
+
+    def rule(self, rule_id: str) -> PhraseRule:
+        for rules in self.phrases.values():
+            for rule in rules:
+                if rule.id == rule_id:
+                    return rule
+        raise KeyError(rule_id)
+
+    def terms(self, lexicon_id: str) -> tuple[str, ...]:
+        entry = self.lexicons.get(lexicon_id)
+        return entry.terms if entry else ()
+
+    def matcher(self) -> Matcher:
+        """One spaCy Matcher holding every phrase rule, keyed by rule id (built once)."""
+        if self._matcher is None:
+            matcher = Matcher(load_nlp().vocab)
+            for rules in self.phrases.values():
+                for rule in rules:
+                    matcher.add(rule.id, [compile_pattern(p) for p in rule.patterns])
+            self._matcher = matcher
+        return self._matcher
+
+
+def _token(spec: str) -> dict[str, Any]:
+    optional = spec.endswith("?") and len(spec) > 1
+    if optional:
+        spec = spec[:-1]
+    wildcard = _WILDCARD.match(spec)
+    if wildcard:
+        low, high = int(wildcard.group(1)), int(wildcard.group(2))
+        if low > high or high > 12:
+            raise PatternError(f"a wildcard {{m,n}} with m <= n <= 12, found {spec!r}")
+        return {"OP": f"{{{low},{high}}}"}
+    attr = "fold"
+    if spec.startswith("~"):
+        attr, spec = "flemma", spec[1:]
+    alternatives = [fold(a).removeprefix("-") or "-" for a in spec.split("|")]
+    if not alternatives or any(not _FORM.match(a) for a in alternatives):
+        raise PatternError(
+            f"forms of letters, digits and ' + - (optionally ending in *), found {spec!r}"
+        )
+    stems = [a[:-1] for a in alternatives if a.endswith("*")]
+    exact = [a for a in alternatives if not a.endswith("*")]
+    if stems:
+        parts = [re.escape(s) + ".*" for s in stems] + [re.escape(e) for e in exact]
+        value: Any = {"REGEX": "^(?:" + "|".join(parts) + ")$"}
+    elif len(exact) == 1:
+        value = exact[0]
+    else:
+        value = {"IN": exact}
+    token: dict[str, Any] = {"_": {attr: value}}
+    if optional:
+        token["OP"] = "?"
+    return token
+
+
+def compile_pattern(pattern: str) -> list[dict[str, Any]]:
+    """Compile one pattern of the token language to a spaCy Matcher pattern."""
+    specs = pattern.split()
+    if not specs:
+        raise PatternError("a non-empty pattern, found an empty string")
+    tokens = [_token(s) for s in specs]
+    if "_" not in tokens[0] or "_" not in tokens[-1]:
+        raise PatternError(f"a pattern that starts and ends with a word, found {pattern!r}")
+    return tokens
+
+
+def _problem(where: str, expected: str, found: str, fix: str) -> Problem:
+    return Problem(where, expected, found, fix)
+
+
+def _check_keys(data: dict[str, Any], allowed: set[str], where: str) -> list[Problem]:
+    return [
+        _problem(where, f"keys among {sorted(allowed)}", repr(k), "remove or rename it")
+        for k in data
+        if k not in allowed
+    ]
+
+
+def _load_phrases(data: dict[str, Any], path: Path, seen: dict[str, str], ruleset: RuleSet) -> list[Problem]:
+    problems = _check_keys(data, _PHRASE_FILE_KEYS, str(path))
+    question = data.get("question")
+    if question not in QUESTIONS:
+        problems.append(_problem(f"{path}: question", f"one of {list(QUESTIONS)}", repr(question), "fix the key"))
+        return problems
+    items = data.get("rules")
+    if not isinstance(items, list) or not items:
+        problems.append(_problem(f"{path}: rules", "a non-empty [[rules]] list", repr(items), "add rules"))
+        return problems
+    for number, item in enumerate(items):
+        where = f"{path}: rules[{number}]"
+        if not isinstance(item, dict):
+            problems.append(_problem(where, "a table", repr(item), "write it as [[rules]]"))
+            continue
+        rule_id = item.get("id")
+        where = f"{path}: rule {rule_id!r}"
+        found = _check_keys(item, _RULE_KEYS, where)
+        if not isinstance(rule_id, str) or not _ID.match(rule_id):
+            found.append(_problem(where, 'an id like "q6.dealer_will_call"', repr(rule_id), "rename it"))
+        elif rule_id in seen:
+            found.append(_problem(where, "a unique rule id", f"also defined in {seen[rule_id]}", "rename one"))
+        else:
+            seen[rule_id] = str(path)
+        if not isinstance(item.get("note"), str) or not item.get("note", "").strip():
+            found.append(_problem(where, "a note on the phrasing the rule targets", repr(item.get("note")), "add note = \"...\""))
+        effect = item.get("effect", "match")
+        if effect not in EFFECTS:
+            found.append(_problem(where, f"effect among {list(EFFECTS)}", repr(effect), "fix the effect"))
+        form = item.get("form", "any")
+        if form not in FORMS:
+            found.append(_problem(where, f"form among {list(FORMS)}", repr(form), "fix the form"))
+        negatable = item.get("negatable", True)
+        if not isinstance(negatable, bool):
+            found.append(_problem(where, "negatable = true or false", repr(negatable), "fix it"))
+        label = item.get("label", "")
+        if not isinstance(label, str):
+            found.append(_problem(where, "a string label", repr(label), "quote it"))
+        confidence = item.get("confidence", 0.9)
+        if not isinstance(confidence, (int, float)) or not 0 <= confidence <= 1:
+            found.append(_problem(where, "a confidence from 0 to 1", repr(confidence), "fix it"))
+        patterns = item.get("patterns")
+        if not isinstance(patterns, list) or not patterns or not all(isinstance(p, str) for p in patterns):
+            found.append(_problem(where, "patterns = a non-empty list of strings", repr(patterns), "add patterns"))
+            patterns = []
+        for pattern in patterns:
+            try:
+                compile_pattern(pattern)
+            except PatternError as exc:
+                found.append(_problem(f"{where} pattern {pattern!r}", str(exc).split(", found")[0], str(exc).rpartition("found ")[2], "correct the pattern"))
+        problems += found
+        if not found:
+            ruleset.phrases.setdefault(question, []).append(
+                PhraseRule(
+                    id=rule_id,
+                    question=question,
+                    note=item["note"],
+                    patterns=tuple(patterns),
+                    effect=effect,
+                    form=form,
+                    negatable=negatable,
+                    label=label,
+                    confidence=float(confidence),
+                    source=str(path),
+                )
+            )
+    return problems
+
+
+def _load_lexicon(data: dict[str, Any], path: Path, seen: dict[str, str], ruleset: RuleSet) -> list[Problem]:
+    problems = _check_keys(data, _LEXICON_FILE_KEYS, str(path))
+    items = data.get("entries")
+    if not isinstance(items, list) or not items:
+        problems.append(_problem(f"{path}: entries", "a non-empty [[entries]] list", repr(items), "add entries"))
+        return problems
+    for number, item in enumerate(items):
+        if not isinstance(item, dict):
+            problems.append(_problem(f"{path}: entries[{number}]", "a table", repr(item), "write it as [[entries]]"))
+            continue
+        entry_id = item.get("id")
+        where = f"{path}: entry {entry_id!r}"
+        found = _check_keys(item, _ENTRY_KEYS, where)
+        if not isinstance(entry_id, str) or not _ID.match(entry_id):
+            found.append(_problem(where, 'an id like "lexicon.other_makes"', repr(entry_id), "rename it"))
+        elif entry_id in seen:
+            found.append(_problem(where, "a unique id", f"also defined in {seen[entry_id]}", "rename one"))
+        else:
+            seen[entry_id] = str(path)
+        if not isinstance(item.get("note"), str) or not item.get("note", "").strip():
+            found.append(_problem(where, "a note saying what the list is for", repr(item.get("note")), "add note"))
+        terms = item.get("terms")
+        if not isinstance(terms, list) or not terms or not all(isinstance(t, str) and t.strip() for t in terms):
+            found.append(_problem(where, "terms = a non-empty list of strings", repr(terms), "add terms"))
+        case_sensitive = item.get("case_sensitive", False)
+        if not isinstance(case_sensitive, bool):
+            found.append(_problem(where, "case_sensitive = true or false", repr(case_sensitive), "fix it"))
+        problems += found
+        if not found:
+            ruleset.lexicons[entry_id] = LexiconEntry(entry_id, item["note"], tuple(terms), case_sensitive, str(path))
+    return problems
+
+
+def _rule_files(rules_dir: Path) -> list[Path]:
+    return sorted(p for p in rules_dir.glob("*.toml") if p.name != "scorecard.toml" and not p.name.startswith("messages"))
+
+
+def _collect(rules_dir: Path) -> tuple[RuleSet, list[Problem]]:
+    ruleset = RuleSet()
+    problems: list[Problem] = []
+    seen: dict[str, str] = {}
+    files = _rule_files(rules_dir)
+    if not files:
+        problems.append(_problem(str(rules_dir), "rule files *.toml", "none", "point at the project's rules/ folder"))
+    for path in files:
+        try:
+            data = tomllib.loads(path.read_text(encoding="utf-8"))
+        except (OSError, tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
+            problems.append(_problem(str(path), "a readable TOML file", str(exc), "fix the syntax"))
+            continue
+        kind = data.get("kind")
+        if kind == "phrases":
+            problems += _load_phrases(data, path, seen, ruleset)
+        elif kind == "lexicon":
+            problems += _load_lexicon(data, path, seen, ruleset)
+        else:
+            problems.append(_problem(f"{path}: kind", '"phrases" or "lexicon"', repr(kind), "add kind = \"phrases\""))
+        ruleset.files += 1
+    return ruleset, problems
+
+
+def load_rules(rules_dir: Path) -> RuleSet:
+    """Load and validate every rule file; raises ScorecardError listing every problem."""
+    ruleset, problems = _collect(Path(rules_dir))
+    if problems:
+        raise ScorecardError(str(rules_dir), problems)
+    return ruleset
+
+
+def check_rules(rules_dir: Path) -> list[str]:
+    """Human lines for `replyaudit rules check`: 'ok: N rules in M files' or the problems."""
+    ruleset, problems = _collect(Path(rules_dir))
+    if problems:
+        return [f"error: {p}" for p in problems] + [f"{len(problems)} problem(s) in {rules_dir}"]
+    return [f"ok: {ruleset.count} rules in {ruleset.files} files"]
+
+
+_DEFAULT: dict[str, RuleSet] = {}
+
+
+def default_rules_dir() -> Path:
+    """The project's rules/ folder (next to src/ in a checkout)."""
+    return Path(__file__).resolve().parents[3] / "rules"
+
+
+def cached_rules(rules_dir: Path | None = None) -> RuleSet:
+    """Rules of `rules_dir` (default: the project's), loaded once per process."""
+    key = str(rules_dir or default_rules_dir())
+    if key not in _DEFAULT:
+        _DEFAULT[key] = load_rules(Path(key))
+    return _DEFAULT[key]
