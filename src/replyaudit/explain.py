@@ -88,7 +88,10 @@ def inspect_file(path: Path, campaign_path: Path | None, case_dir: Path | None) 
         campaign, inquiry_id = _case_campaign(case_dir)
     elif campaign_path is not None:
         campaign = load_campaign(campaign_path)
-    payload = inspect_message(raw, source=str(path), campaign=campaign)
+    try:
+        payload = inspect_message(raw, source=str(path), campaign=campaign)
+    except MessageError as exc:
+        raise MessageError(f"{path}: {exc}. The file is not changed; check it is a saved e-mail (.eml)") from None
     if campaign is not None and inquiry_id is not None:
         payload["checks"] = _checks_for(raw, path, campaign, inquiry_id)
     return payload

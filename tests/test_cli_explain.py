@@ -1,0 +1,69 @@
+"""delay and inspect: explanations for analysts, and one-line errors on bad input."""
+
+import json
+
+
+def test_delay_explains_sunday_inquiry_as_a_timeline(cli, corpus_dir):
+    code, out, err = cli(
+        "delay", "--campaign", corpus_dir / "campaign.toml", "--dealer", "montverac",
+        "--from", "2026-06-07T15:00:00+02:00", "--to", "2026-06-08T11:30:00+02:00",
+    )
+    assert code == 0, err
+    assert "(closed)" in out and "clock starts Mon" in out and "150 open minutes" in out
+    assert "within 1 working day" in out and "policy open-hours" in out
+
+
+def test_delay_json_gives_minutes_bucket_policy_intervals(cli, corpus_dir):
+    code, out, _ = cli(
+        "delay", "--campaign", corpus_dir / "campaign.toml", "--dealer", "valbreze",
+        "--from", "2026-05-13T17:00:00+02:00", "--to", "2026-05-15T11:00:00+02:00", "--format", "json",
+    )
+    assert code == 0
+    payload = json.loads(out)
+    assert payload["policy"] == "open-hours" and payload["bucket"] is not None
+    assert payload["open_minutes"] == sum(i["minutes"] for i in payload["intervals"])
+
+
+def test_delay_naive_instant_and_unknown_dealer_are_one_line_errors(cli, corpus_dir):
+    code, _, err = cli("delay", "--campaign", corpus_dir / "campaign.toml", "--dealer", "montverac",
+                       "--from", "2026-06-07T15:00:00", "--to", "2026-06-08T11:30:00+02:00")
+    assert code != 0 and "offset" in err and "Traceback" not in err
+    code, _, err = cli("delay", "--campaign", corpus_dir / "campaign.toml", "--dealer", "nulle-part",
+                       "--from", "2026-06-07T15:00:00+02:00", "--to", "2026-06-08T11:30:00+02:00")
+    assert code != 0 and "nulle-part" in err and "montverac" in err
+
+
+def test_delay_explains_a_case_of_the_store(cli, corpus_dir, tmp_path):
+    db = tmp_path / "db.sqlite3"
+    assert cli("replay", corpus_dir, "--database", db)[0] == 0
+    code, out, err = cli("delay", "--case", "c14-montverac-dispo-nx", "--database", db)
+    assert code == 0, err
+    assert "question 1" in out and "open minutes" in out and "question 8" in out
+
+
+def test_inspect_shows_new_text_quote_and_signature(cli, corpus_dir):
+    path = next((corpus_dir / "cases" / "c01-montverac-prix-nx").glob("02-*.eml"))
+    code, out, err = cli("inspect", path, "--format", "json")
+    assert code == 0, err
+    payload = json.loads(out)
+    assert "56 450" in payload["body"]
+    assert "Conseiller commercial" in payload["signature"]
+    assert "Je m'intéresse au Lexus NX 350h" in payload["quoted"]
+    assert payload["classification"]["kind"] == "personalised"
+
+
+def test_inspect_with_case_shows_each_check(cli, corpus_dir):
+    folder = corpus_dir / "cases" / "c01-montverac-prix-nx"
+    code, out, err = cli("inspect", next(folder.glob("02-*.eml")), "--case", folder)
+    assert code == 0, err
+    assert "checks" in out and "proposed_call" in out and "«" in out
+
+
+def test_inspect_unreadable_file_is_one_line_without_traceback(cli, tmp_path):
+    bad = tmp_path / "garbage.eml"
+    bad.write_bytes(b"\x00\xff\x00\xfe" * 100)
+    code, _, err = cli("inspect", bad)
+    assert code != 0 and "garbage.eml" in err and "Traceback" not in err
+    assert len(err.strip().splitlines()) == 1
+    code, _, err = cli("inspect", tmp_path / "absent.eml")
+    assert code != 0 and "absent.eml" in err
