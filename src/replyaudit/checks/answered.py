@@ -72,4 +72,4 @@ def check_answered_question(ctx: CaseContext, scorecard: Scorecard, rules: RuleS
     attached = any(a for m in ctx.replies for a in m.attachments if not a.inline)
     if attached or pointers:
         return make_answer(scorecard, "answered_question", "no", "q5.attachment_only", 0.8, "a document is attached but the question is not answered in the text")
-    return make_answer(scorecard, "answered_question", "no", "q5.no_cue", 0.7, f"no {topic} answer found in the replies")
+    return make_answer(scorecard, "answered_question", "no", "q5.no_cue", 0.65, f"no {topic} answer found in the replies")

@@ -11,6 +11,7 @@ Two kinds of file:
   ``stem*``      a form starting with ``stem`` (``appel*`` = appelle, appeler...)
   ``~lemma``     the token's lemma (``~appeler``), also ``~a|b``
   ``{0,3}``      from 0 to 3 tokens of anything
+  ``#num``       a number ('12', 'douze')
   ``X?``         the token ``X`` is optional
 
 - ``kind = "lexicon"``: ``[[entries]]`` of named term lists (other makes, brand labels,
@@ -131,6 +132,8 @@ def _token(spec: str) -> dict[str, Any]:
         if low > high or high > 12:
             raise PatternError(f"a wildcard {{m,n}} with m <= n <= 12, found {spec!r}")
         return {"OP": f"{{{low},{high}}}"}
+    if spec == "#num":
+        return {"LIKE_NUM": True, **({"OP": "?"} if optional else {})}
     attr = "fold"
     if spec.startswith("~"):
         attr, spec = "flemma", spec[1:]
@@ -160,7 +163,7 @@ def compile_pattern(pattern: str) -> list[dict[str, Any]]:
     if not specs:
         raise PatternError("a non-empty pattern, found an empty string")
     tokens = [_token(s) for s in specs]
-    if "_" not in tokens[0] or "_" not in tokens[-1]:
+    if "OP" in tokens[0] and len(tokens[0]) == 1 or "OP" in tokens[-1] and len(tokens[-1]) == 1:
         raise PatternError(f"a pattern that starts and ends with a word, found {pattern!r}")
     return tokens
 
