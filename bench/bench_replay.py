@@ -27,7 +27,7 @@ def main() -> None:
     if hasattr(os, "sched_setaffinity"):
         os.sched_setaffinity(0, {min(os.sched_getaffinity(0))})  # one core
 
-    from replyaudit.checks.nlp import get_nlp
+    from replyaudit.checks.nlp import load_nlp as get_nlp
     from replyaudit.config import default_rules_dir
     from replyaudit.pipeline import load_parsed
     from replyaudit.replay import replay
