@@ -16,7 +16,9 @@ CORPUS = ROOT / "fixtures" / "corpus"
 RULES = ROOT / "rules"
 
 
-def replay(corpus_root: Path = CORPUS) -> list[tuple[str, dict[str, object], dict[str, Answer]]]:
+def replay(
+    corpus_root: Path = CORPUS,
+) -> list[tuple[str, dict[str, object], dict[str, Answer]]]:
     """(case id, expected, answers) for every case, personalised replies in arrival order."""
     scorecard = load_scorecard(RULES)
     corpus = load_corpus(corpus_root, scorecard)
@@ -33,7 +35,9 @@ def replay(corpus_root: Path = CORPUS) -> list[tuple[str, dict[str, object], dic
                 replies.append(msg)
         replies.sort(key=lambda m: m.arrival.timestamp() if m.arrival else 0.0)
         dealer = corpus.campaign.dealer(case.inquiry.dealer)
-        ctx = CaseContext(corpus.campaign, case.inquiry, dealer, inquiry_message, replies)
+        ctx = CaseContext(
+            corpus.campaign, case.inquiry, dealer, inquiry_message, replies
+        )
         results.append((case.id, case.expected, run_checks(ctx, scorecard)))
     return results
 
@@ -58,7 +62,9 @@ if __name__ == "__main__":
         for key in QUESTION_KEYS:
             if not _same(exp[key], ans[key].value):
                 a = ans[key]
-                print(f"{case_id} {key}: expected {exp[key]} got {a.value} ({a.rule}, {a.confidence}, review={a.needs_review}) {a.note[:100]}")
+                print(
+                    f"{case_id} {key}: expected {exp[key]} got {a.value} ({a.rule}, {a.confidence}, review={a.needs_review}) {a.note[:100]}"
+                )
     total = [0, 0]
     for key, (agree, n) in agreement(res).items():
         print(f"{key:25s} {agree}/{n}")

@@ -7,7 +7,11 @@ from pathlib import Path
 
 from replyaudit.checks.answer import REVIEW_THRESHOLD, make_answer
 from replyaudit.checks.answered import check_answered_question
-from replyaudit.checks.contact import check_advisor_contact, check_brand_address, check_brand_only_signature
+from replyaudit.checks.contact import (
+    check_advisor_contact,
+    check_brand_address,
+    check_brand_only_signature,
+)
 from replyaudit.checks.conversation import (
     check_asked_call_time,
     check_availability_confirmed,
@@ -49,12 +53,21 @@ QUESTION_KEYS = (
 )
 
 
-def run_checks(ctx: CaseContext, scorecard: Scorecard, rules: RuleSet | None = None) -> dict[str, Answer]:
+def run_checks(
+    ctx: CaseContext, scorecard: Scorecard, rules: RuleSet | None = None
+) -> dict[str, Answer]:
     """Answer questions 2 to 13 from the body and signature of ctx.replies (never quoted text)."""
     rules = rules or cached_rules()
     if not ctx.replies:
         return {
-            key: make_answer(scorecard, key, scorecard.question(key).zero_value(), "no_personalised_reply", 1.0, "no personalised reply was received")
+            key: make_answer(
+                scorecard,
+                key,
+                scorecard.question(key).zero_value(),
+                "no_personalised_reply",
+                1.0,
+                "no personalised reply was received",
+            )
             for key in QUESTION_KEYS
         }
     parts = analyse_parts(ctx.replies, rules)

@@ -17,7 +17,21 @@ from replyaudit.scorecard import Scorecard
 
 _EMAIL = re.compile(r"[\w.+\-]+@[\w\-]+(?:\.[\w\-]+)+")
 _NAME_WORD = re.compile(r"^[A-ZÀ-ÖØ-Þ][\wÀ-ÿ'’\-]*\.?$")
-_PARTICLES = {"de", "du", "des", "le", "la", "van", "von", "der", "di", "da", "d'", "dos", "del"}
+_PARTICLES = {
+    "de",
+    "du",
+    "des",
+    "le",
+    "la",
+    "van",
+    "von",
+    "der",
+    "di",
+    "da",
+    "d'",
+    "dos",
+    "del",
+}
 _MAX_SIGNATURE_NAME_LINES = 4
 
 
@@ -29,7 +43,9 @@ class Found:
     why: str
 
 
-def _evidence(msg: ParsedMessage, role: str, part: str, text: str, start: int, end: int) -> Evidence:
+def _evidence(
+    msg: ParsedMessage, role: str, part: str, text: str, start: int, end: int
+) -> Evidence:
     line_start = text.rfind("\n", 0, start) + 1
     line_end = text.find("\n", end)
     line_end = len(text) if line_end < 0 else line_end
@@ -71,7 +87,9 @@ def _names(ctx: CaseContext, rules: RuleSet) -> list[Found]:
     found: list[Found] = []
     for index, msg in enumerate(ctx.replies):
         role = "initial" if index == 0 else "follow_up"
-        lines = [ln for ln in msg.signature.splitlines() if ln.strip() and ln.strip() != "--"]
+        lines = [
+            ln for ln in msg.signature.splitlines() if ln.strip() and ln.strip() != "--"
+        ]
         position = 0
         for line in lines[:_MAX_SIGNATURE_NAME_LINES]:
             start = msg.signature.find(line, position)
@@ -79,13 +97,26 @@ def _names(ctx: CaseContext, rules: RuleSet) -> list[Found]:
             if _is_person_name(line.strip(), rules, ctx):
                 from_match = fold(line.strip()) in fold(msg.from_name)
                 confidence = 0.95 if from_match else 0.8
-                why = "a person's name in the signature" + (" (also the From name)" if from_match else "")
-                found.append(Found("name", _evidence(msg, role, "signature", msg.signature, start, position), confidence, why))
+                why = "a person's name in the signature" + (
+                    " (also the From name)" if from_match else ""
+                )
+                found.append(
+                    Found(
+                        "name",
+                        _evidence(
+                            msg, role, "signature", msg.signature, start, position
+                        ),
+                        confidence,
+                        why,
+                    )
+                )
                 break
     return found
 
 
-def _phone_kind(before: str, after: str, rules: RuleSet, number: phonenumbers.PhoneNumber) -> tuple[bool, float, str]:
+def _phone_kind(
+    before: str, after: str, rules: RuleSet, number: phonenumbers.PhoneNumber
+) -> tuple[bool, float, str]:
     shared = rules.terms("contact.phone_shared_labels")
     advisor = rules.terms("contact.phone_advisor_labels")
     for context in (before, after):
@@ -101,23 +132,46 @@ def _phone_kind(before: str, after: str, rules: RuleSet, number: phonenumbers.Ph
 
 def _phones(ctx: CaseContext, rules: RuleSet, parts: list[PartAnalysis]) -> list[Found]:
     found: list[Found] = []
-    own_phone = {h.message.sha256 for h in hits_for(parts, "advisor_contact") if h.rule.label == "own_phone"}
+    own_phone = {
+        h.message.sha256
+        for h in hits_for(parts, "advisor_contact")
+        if h.rule.label == "own_phone"
+    }
     for index, msg in enumerate(ctx.replies):
         role = "initial" if index == 0 else "follow_up"
         for part, text in (("signature", msg.signature), ("body", msg.body)):
-            matches = list(phonenumbers.PhoneNumberMatcher(text, "FR", leniency=phonenumbers.Leniency.POSSIBLE))
+            matches = list(
+                phonenumbers.PhoneNumberMatcher(
+                    text, "FR", leniency=phonenumbers.Leniency.POSSIBLE
+                )
+            )
             for number_index, match in enumerate(matches):
                 line_start = text.rfind("\n", 0, match.start) + 1
                 previous_end = matches[number_index - 1].end if number_index else 0
                 before = text[max(line_start, previous_end) : match.start]
                 line_end = text.find("\n", match.end)
-                next_start = matches[number_index + 1].start if number_index + 1 < len(matches) else len(text)
-                after = text[match.end : min(next_start, len(text) if line_end < 0 else line_end)]
-                own, confidence, why = _phone_kind(before, after[:40], rules, match.number)
+                next_start = (
+                    matches[number_index + 1].start
+                    if number_index + 1 < len(matches)
+                    else len(text)
+                )
+                after = text[
+                    match.end : min(next_start, len(text) if line_end < 0 else line_end)
+                ]
+                own, confidence, why = _phone_kind(
+                    before, after[:40], rules, match.number
+                )
                 if part == "body" and own and msg.sha256 in own_phone:
                     confidence = max(confidence, 0.9)
                 if own:
-                    found.append(Found("phone", _evidence(msg, role, part, text, match.start, match.end), confidence, why))
+                    found.append(
+                        Found(
+                            "phone",
+                            _evidence(msg, role, part, text, match.start, match.end),
+                            confidence,
+                            why,
+                        )
+                    )
     return found
 
 
@@ -125,12 +179,18 @@ def is_shared_mailbox(address: str, rules: RuleSet) -> bool:
     local = fold(address.split("@", 1)[0])
     shared = {fold(t) for t in rules.terms("contact.shared_mailboxes")}
     tokens = [re.sub(r"\d+", "", t) for t in re.split(r"[.\-_+]", local)]
-    return local in shared or re.sub(r"\d+", "", local) in shared or (tokens[0] in shared)
+    return (
+        local in shared or re.sub(r"\d+", "", local) in shared or (tokens[0] in shared)
+    )
 
 
 def _emails(ctx: CaseContext, rules: RuleSet, parts: list[PartAnalysis]) -> list[Found]:
     found: list[Found] = []
-    own_address = {h.message.sha256: h for h in hits_for(parts, "advisor_contact") if h.rule.label == "own_address"}
+    own_address = {
+        h.message.sha256: h
+        for h in hits_for(parts, "advisor_contact")
+        if h.rule.label == "own_address"
+    }
     for index, msg in enumerate(ctx.replies):
         role = "initial" if index == 0 else "follow_up"
         sender = msg.from_addr.lower()
@@ -138,18 +198,50 @@ def _emails(ctx: CaseContext, rules: RuleSet, parts: list[PartAnalysis]) -> list
             for match in _EMAIL.finditer(text):
                 address = match.group(0).lower()
                 if not is_shared_mailbox(address, rules):
-                    found.append(Found("email", _evidence(msg, role, part, text, match.start(), match.end()), 0.95, f"the personal address {address} in the {part}"))
+                    found.append(
+                        Found(
+                            "email",
+                            _evidence(
+                                msg, role, part, text, match.start(), match.end()
+                            ),
+                            0.95,
+                            f"the personal address {address} in the {part}",
+                        )
+                    )
                 elif address == sender and msg.sha256 in own_address:
-                    found.append(Found("email", own_address[msg.sha256].evidence(), 0.9, "the advisor says this address is their own"))
+                    found.append(
+                        Found(
+                            "email",
+                            own_address[msg.sha256].evidence(),
+                            0.9,
+                            "the advisor says this address is their own",
+                        )
+                    )
         if sender and not is_shared_mailbox(sender, rules):
-            header = Evidence(message=msg.sha256, role=role, part="headers", sentence=f"From: {msg.from_name} <{sender}>".strip())  # type: ignore[arg-type]
-            found.append(Found("email", header, 0.85, f"the personal From address {sender}"))
+            header = Evidence(
+                message=msg.sha256,
+                role=role,
+                part="headers",
+                sentence=f"From: {msg.from_name} <{sender}>".strip(),
+            )  # type: ignore[arg-type]
+            found.append(
+                Found("email", header, 0.85, f"the personal From address {sender}")
+            )
         elif sender and msg.sha256 in own_address:
-            found.append(Found("email", own_address[msg.sha256].evidence(), 0.9, "the advisor says the From address is their own"))
+            found.append(
+                Found(
+                    "email",
+                    own_address[msg.sha256].evidence(),
+                    0.9,
+                    "the advisor says the From address is their own",
+                )
+            )
     return found
 
 
-def check_advisor_contact(ctx: CaseContext, scorecard: Scorecard, rules: RuleSet, parts: list[PartAnalysis]) -> Answer:
+def check_advisor_contact(
+    ctx: CaseContext, scorecard: Scorecard, rules: RuleSet, parts: list[PartAnalysis]
+) -> Answer:
     """Q2: the advisor's name, own phone line and own e-mail address."""
     found = _names(ctx, rules) + _phones(ctx, rules, parts) + _emails(ctx, rules, parts)
     value: list[str] = []
@@ -157,51 +249,123 @@ def check_advisor_contact(ctx: CaseContext, scorecard: Scorecard, rules: RuleSet
     notes: list[str] = []
     confidences: list[float] = []
     for kind in ("name", "phone", "email"):
-        items = sorted((f for f in found if f.kind == kind), key=lambda f: -f.confidence)
+        items = sorted(
+            (f for f in found if f.kind == kind), key=lambda f: -f.confidence
+        )
         if items:
             value.append(kind)
             evidence.append(items[0].evidence)
             notes.append(f"{kind}: {items[0].why}")
             confidences.append(items[0].confidence)
     if not value:
-        return make_answer(scorecard, "advisor_contact", [], "q2.none_found", 0.8, "no personal name, direct line or own address found")
-    return make_answer(scorecard, "advisor_contact", value, "q2.details_found", min(confidences), "; ".join(notes), evidence)
+        return make_answer(
+            scorecard,
+            "advisor_contact",
+            [],
+            "q2.none_found",
+            0.8,
+            "no personal name, direct line or own address found",
+        )
+    return make_answer(
+        scorecard,
+        "advisor_contact",
+        value,
+        "q2.details_found",
+        min(confidences),
+        "; ".join(notes),
+        evidence,
+    )
 
 
 def domain_is_brand(domain: str, ctx: CaseContext) -> bool:
     domain = domain.lower().strip(".")
     if any(domain == d or domain.endswith("." + d) for d in ctx.brand.domains):
         return True
-    tokens = {token for label in domain.split(".") for token in [label, *label.split("-")]}
+    tokens = {
+        token for label in domain.split(".") for token in [label, *label.split("-")]
+    }
     return any(keyword in tokens for keyword in ctx.brand.keywords)
 
 
-def check_brand_address(ctx: CaseContext, scorecard: Scorecard, rules: RuleSet) -> Answer:
+def check_brand_address(
+    ctx: CaseContext, scorecard: Scorecard, rules: RuleSet
+) -> Answer:
     """Q3: the first reply was sent from a brand address (a relay judged by Reply-To)."""
     msg = ctx.replies[0]
     sender = (msg.from_addr or msg.sender_addr).lower()
     domain = sender.rpartition("@")[2]
-    evidence = [Evidence(message=msg.sha256, role="initial", part="headers", sentence=f"From: {sender}")]
+    evidence = [
+        Evidence(
+            message=msg.sha256,
+            role="initial",
+            part="headers",
+            sentence=f"From: {sender}",
+        )
+    ]
     judged, rule, note = sender, "q3.from_domain", f"sent from {sender}"
     relays = rules.terms("contact.crm_relay_domains")
     if msg.reply_to and any(domain == r or domain.endswith("." + r) for r in relays):
         judged = msg.reply_to[0].lower()
-        evidence.append(Evidence(message=msg.sha256, role="initial", part="headers", sentence=f"Reply-To: {judged}"))
+        evidence.append(
+            Evidence(
+                message=msg.sha256,
+                role="initial",
+                part="headers",
+                sentence=f"Reply-To: {judged}",
+            )
+        )
         rule, note = "q3.relay_reply_to", f"sent by the relay {domain} for {judged}"
     judged_domain = judged.rpartition("@")[2]
     if judged_domain in rules.terms("contact.webmail_domains"):
-        return make_answer(scorecard, "brand_address", "no", "q3.webmail", 0.95, f"{note}: a webmail address", evidence)
+        return make_answer(
+            scorecard,
+            "brand_address",
+            "no",
+            "q3.webmail",
+            0.95,
+            f"{note}: a webmail address",
+            evidence,
+        )
     if domain_is_brand(judged_domain, ctx):
-        return make_answer(scorecard, "brand_address", "yes", rule, 0.95, f"{note}: a {ctx.brand.name} domain", evidence)
+        return make_answer(
+            scorecard,
+            "brand_address",
+            "yes",
+            rule,
+            0.95,
+            f"{note}: a {ctx.brand.name} domain",
+            evidence,
+        )
     if not judged_domain:
-        return make_answer(scorecard, "brand_address", "no", "q3.no_sender", 0.5, "no sender address to judge", evidence)
-    return make_answer(scorecard, "brand_address", "no", rule, 0.9, f"{note}: not a {ctx.brand.name} domain", evidence)
+        return make_answer(
+            scorecard,
+            "brand_address",
+            "no",
+            "q3.no_sender",
+            0.5,
+            "no sender address to judge",
+            evidence,
+        )
+    return make_answer(
+        scorecard,
+        "brand_address",
+        "no",
+        rule,
+        0.9,
+        f"{note}: not a {ctx.brand.name} domain",
+        evidence,
+    )
 
 
 def _find_makes(signature: str, rules: RuleSet) -> list[tuple[str, int, int]]:
     cleaned = signature
     for label in rules.terms("makes.brand_labels"):
-        cleaned = re.sub(re.escape(label), lambda m: " " * len(m.group(0)), cleaned, flags=re.IGNORECASE)
+        cleaned = re.sub(
+            re.escape(label),
+            lambda m: " " * len(m.group(0)),
+            cleaned,
+            flags=re.IGNORECASE,
+        )
     folded = fold(cleaned)
     hits: list[tuple[str, int, int]] = []
     for term in rules.terms("makes.other"):
@@ -213,22 +377,79 @@ def _find_makes(signature: str, rules: RuleSet) -> list[tuple[str, int, int]]:
     return sorted(hits, key=lambda h: h[1])
 
 
-def check_brand_only_signature(ctx: CaseContext, scorecard: Scorecard, rules: RuleSet) -> Answer:
+def check_brand_only_signature(
+    ctx: CaseContext, scorecard: Scorecard, rules: RuleSet
+) -> Answer:
     """Q4: the first reply has a signature naming no make but the brand."""
     msg = ctx.replies[0]
     if msg.signature_status == "image_only":
-        return make_answer(scorecard, "brand_only_signature", "no", "q4.image_signature", 0.4, "the signature is an image: not verifiable, check it by eye")
+        return make_answer(
+            scorecard,
+            "brand_only_signature",
+            "no",
+            "q4.image_signature",
+            0.4,
+            "the signature is an image: not verifiable, check it by eye",
+        )
     if not msg.signature.strip():
-        return make_answer(scorecard, "brand_only_signature", "no", "q4.no_signature", 0.85, "the first reply has no signature block")
+        return make_answer(
+            scorecard,
+            "brand_only_signature",
+            "no",
+            "q4.no_signature",
+            0.85,
+            "the first reply has no signature block",
+        )
     makes = _find_makes(msg.signature, rules)
     if makes:
         term, start, end = makes[0]
         ev = _evidence(msg, "initial", "signature", msg.signature, start, end)
         if _has_term(ev.sentence, rules.terms("makes.legal_footer")):
-            return make_answer(scorecard, "brand_only_signature", "no", "q4.make_in_legal_footer", 0.5, f"'{term}' is named in a legal footer of the signature", [ev])
-        return make_answer(scorecard, "brand_only_signature", "no", "q4.other_make", 0.95, f"the signature names another make: {term}", [ev])
+            return make_answer(
+                scorecard,
+                "brand_only_signature",
+                "no",
+                "q4.make_in_legal_footer",
+                0.5,
+                f"'{term}' is named in a legal footer of the signature",
+                [ev],
+            )
+        return make_answer(
+            scorecard,
+            "brand_only_signature",
+            "no",
+            "q4.other_make",
+            0.95,
+            f"the signature names another make: {term}",
+            [ev],
+        )
     keywords = (ctx.brand.name, *ctx.brand.keywords)
-    if not _has_term(msg.signature + " " + msg.from_addr.replace("-", " ").replace(".", " "), keywords):
-        return make_answer(scorecard, "brand_only_signature", "yes", "q4.no_brand_named", 0.6, f"no other make, but the signature does not name {ctx.brand.name} either")
-    ev = Evidence(message=msg.sha256, role="initial", part="signature", sentence=msg.signature.strip()[:200], start=0, end=len(msg.signature))
-    return make_answer(scorecard, "brand_only_signature", "yes", "q4.brand_only", 0.9, f"the signature names {ctx.brand.name} and no other make", [ev])
+    if not _has_term(
+        msg.signature + " " + msg.from_addr.replace("-", " ").replace(".", " "),
+        keywords,
+    ):
+        return make_answer(
+            scorecard,
+            "brand_only_signature",
+            "yes",
+            "q4.no_brand_named",
+            0.6,
+            f"no other make, but the signature does not name {ctx.brand.name} either",
+        )
+    ev = Evidence(
+        message=msg.sha256,
+        role="initial",
+        part="signature",
+        sentence=msg.signature.strip()[:200],
+        start=0,
+        end=len(msg.signature),
+    )
+    return make_answer(
+        scorecard,
+        "brand_only_signature",
+        "yes",
+        "q4.brand_only",
+        0.9,
+        f"the signature names {ctx.brand.name} and no other make",
+        [ev],
+    )

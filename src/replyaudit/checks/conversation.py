@@ -12,80 +12,200 @@ from replyaudit.scorecard import Scorecard
 _YES_NO_MISS_CONFIDENCE = 0.85
 
 
-def _yes_no(scorecard: Scorecard, key: str, hits: list[Hit], prefix: str, what: str) -> Answer:
+def _yes_no(
+    scorecard: Scorecard, key: str, hits: list[Hit], prefix: str, what: str
+) -> Answer:
     if hits:
         best = max(hits, key=lambda h: h.rule.confidence)
-        return make_answer(scorecard, key, "yes", best.rule.id, best.rule.confidence, f"{what}: '{best.sentence.text[:80]}'", [h.evidence() for h in hits[:3]])
-    return make_answer(scorecard, key, "no", f"{prefix}.none_found", _YES_NO_MISS_CONFIDENCE, f"no sentence found where {what.lower()}")
+        return make_answer(
+            scorecard,
+            key,
+            "yes",
+            best.rule.id,
+            best.rule.confidence,
+            f"{what}: '{best.sentence.text[:80]}'",
+            [h.evidence() for h in hits[:3]],
+        )
+    return make_answer(
+        scorecard,
+        key,
+        "no",
+        f"{prefix}.none_found",
+        _YES_NO_MISS_CONFIDENCE,
+        f"no sentence found where {what.lower()}",
+    )
 
 
-def _when(scorecard: Scorecard, key: str, hits: list[Hit], prefix: str, what: str) -> Answer:
+def _when(
+    scorecard: Scorecard, key: str, hits: list[Hit], prefix: str, what: str
+) -> Answer:
     if not hits:
-        return make_answer(scorecard, key, "never", f"{prefix}.none_found", _YES_NO_MISS_CONFIDENCE, f"no reply {what.lower()}")
+        return make_answer(
+            scorecard,
+            key,
+            "never",
+            f"{prefix}.none_found",
+            _YES_NO_MISS_CONFIDENCE,
+            f"no reply {what.lower()}",
+        )
     initial = [h for h in hits if h.role == "initial"]
     chosen = initial or hits
     value = "initial" if initial else "follow_up"
     best = chosen[0]
-    return make_answer(scorecard, key, value, best.rule.id, best.rule.confidence, f"{what} in the {value.replace('_', '-')} message", [h.evidence() for h in chosen[:3]])
+    return make_answer(
+        scorecard,
+        key,
+        value,
+        best.rule.id,
+        best.rule.confidence,
+        f"{what} in the {value.replace('_', '-')} message",
+        [h.evidence() for h in chosen[:3]],
+    )
 
 
-def check_proposed_call(ctx: CaseContext, scorecard: Scorecard, parts: list[PartAnalysis]) -> Answer:
-    return _yes_no(scorecard, "proposed_call", hits_for(parts, "proposed_call"), "q6", "The advisor offers to call")
+def check_proposed_call(
+    ctx: CaseContext, scorecard: Scorecard, parts: list[PartAnalysis]
+) -> Answer:
+    return _yes_no(
+        scorecard,
+        "proposed_call",
+        hits_for(parts, "proposed_call"),
+        "q6",
+        "The advisor offers to call",
+    )
 
 
-def check_asked_call_time(ctx: CaseContext, scorecard: Scorecard, parts: list[PartAnalysis]) -> Answer:
+def check_asked_call_time(
+    ctx: CaseContext, scorecard: Scorecard, parts: list[PartAnalysis]
+) -> Answer:
     """Q7: a time question in a sentence about a call, or right after one."""
     asks = [h for h in hits_for(parts, "asked_call_time") if h.rule.label == "ask_time"]
-    context = hits_for(parts, "proposed_call") + [h for h in hits_for(parts, "asked_call_time") if h.rule.label == "call_context"]
+    context = hits_for(parts, "proposed_call") + [
+        h for h in hits_for(parts, "asked_call_time") if h.rule.label == "call_context"
+    ]
     places = {(h.message.sha256, h.part, h.sentence.index) for h in context}
-    found = [h for h in asks if {(h.message.sha256, h.part, h.sentence.index), (h.message.sha256, h.part, h.sentence.index - 1)} & places]
+    found = [
+        h
+        for h in asks
+        if {
+            (h.message.sha256, h.part, h.sentence.index),
+            (h.message.sha256, h.part, h.sentence.index - 1),
+        }
+        & places
+    ]
     if not found and asks:
-        return make_answer(scorecard, "asked_call_time", "no", "q7.time_question_not_about_a_call", 0.75, f"a time question not about a call: '{asks[0].sentence.text[:80]}'", [asks[0].evidence()])
-    return _yes_no(scorecard, "asked_call_time", found, "q7", "The advisor asks when to call")
+        return make_answer(
+            scorecard,
+            "asked_call_time",
+            "no",
+            "q7.time_question_not_about_a_call",
+            0.75,
+            f"a time question not about a call: '{asks[0].sentence.text[:80]}'",
+            [asks[0].evidence()],
+        )
+    return _yes_no(
+        scorecard, "asked_call_time", found, "q7", "The advisor asks when to call"
+    )
 
 
-def check_checked_clarity(ctx: CaseContext, scorecard: Scorecard, parts: list[PartAnalysis]) -> Answer:
-    return _yes_no(scorecard, "checked_clarity", hits_for(parts, "checked_clarity"), "q9", "The advisor checks the information is clear")
+def check_checked_clarity(
+    ctx: CaseContext, scorecard: Scorecard, parts: list[PartAnalysis]
+) -> Answer:
+    return _yes_no(
+        scorecard,
+        "checked_clarity",
+        hits_for(parts, "checked_clarity"),
+        "q9",
+        "The advisor checks the information is clear",
+    )
 
 
-def check_test_drive(ctx: CaseContext, scorecard: Scorecard, parts: list[PartAnalysis]) -> Answer:
+def check_test_drive(
+    ctx: CaseContext, scorecard: Scorecard, parts: list[PartAnalysis]
+) -> Answer:
     """Q10: each test-drive offer placed at the dealership or elsewhere, in the first reply or later."""
     hits = hits_for(parts, "test_drive")
     triggers = [h for h in hits if h.rule.label == "trigger"]
     places: dict[tuple[str, str, int], set[str]] = {}
     for h in hits:
         if h.rule.label in ("dealer", "elsewhere"):
-            places.setdefault((h.message.sha256, h.part, h.sentence.index), set()).add(h.rule.label)
+            places.setdefault((h.message.sha256, h.part, h.sentence.index), set()).add(
+                h.rule.label
+            )
     values: dict[str, Hit] = {}
     confidence = 0.9
     for trigger in triggers:
-        here = places.get((trigger.message.sha256, trigger.part, trigger.sentence.index), set())
+        here = places.get(
+            (trigger.message.sha256, trigger.part, trigger.sentence.index), set()
+        )
         if "elsewhere" in here:
             place = "elsewhere"
         elif "dealer" in here:
             place = "dealer"
         else:
-            before = places.get((trigger.message.sha256, trigger.part, trigger.sentence.index - 1), set())
+            before = places.get(
+                (trigger.message.sha256, trigger.part, trigger.sentence.index - 1),
+                set(),
+            )
             place = "elsewhere" if "elsewhere" in before else "dealer"
             confidence = min(confidence, 0.8 if before else 0.65)
         values.setdefault(f"{place}_{trigger.role}", trigger)
     order = scorecard.question("test_drive").option_ids()
     value = [o for o in order if o in values]
     if not value:
-        return make_answer(scorecard, "test_drive", [], "q10.none_found", _YES_NO_MISS_CONFIDENCE, "no test-drive offer found in the replies")
+        return make_answer(
+            scorecard,
+            "test_drive",
+            [],
+            "q10.none_found",
+            _YES_NO_MISS_CONFIDENCE,
+            "no test-drive offer found in the replies",
+        )
     evidence = [values[o].evidence() for o in value]
     rule = values[value[0]].rule.id
-    return make_answer(scorecard, "test_drive", value, rule, confidence, "test drive offered: " + ", ".join(value), evidence)
+    return make_answer(
+        scorecard,
+        "test_drive",
+        value,
+        rule,
+        confidence,
+        "test drive offered: " + ", ".join(value),
+        evidence,
+    )
 
 
-def check_other_help(ctx: CaseContext, scorecard: Scorecard, parts: list[PartAnalysis]) -> Answer:
-    return _when(scorecard, "other_help", hits_for(parts, "other_help"), "q11", "Asked what else it could do")
+def check_other_help(
+    ctx: CaseContext, scorecard: Scorecard, parts: list[PartAnalysis]
+) -> Answer:
+    return _when(
+        scorecard,
+        "other_help",
+        hits_for(parts, "other_help"),
+        "q11",
+        "Asked what else it could do",
+    )
 
 
-def check_future_contact_consent(ctx: CaseContext, scorecard: Scorecard, parts: list[PartAnalysis]) -> Answer:
-    return _when(scorecard, "future_contact_consent", hits_for(parts, "future_contact_consent"), "q12", "Asked consent to future news and offers")
+def check_future_contact_consent(
+    ctx: CaseContext, scorecard: Scorecard, parts: list[PartAnalysis]
+) -> Answer:
+    return _when(
+        scorecard,
+        "future_contact_consent",
+        hits_for(parts, "future_contact_consent"),
+        "q12",
+        "Asked consent to future news and offers",
+    )
 
 
-def check_availability_confirmed(ctx: CaseContext, scorecard: Scorecard, parts: list[PartAnalysis]) -> Answer:
+def check_availability_confirmed(
+    ctx: CaseContext, scorecard: Scorecard, parts: list[PartAnalysis]
+) -> Answer:
     hits = hits_for(parts, "availability_confirmed", part=None)
-    return _yes_no(scorecard, "availability_confirmed", hits, "q13", "The advisor confirms availability")
+    return _yes_no(
+        scorecard,
+        "availability_confirmed",
+        hits,
+        "q13",
+        "The advisor confirms availability",
+    )

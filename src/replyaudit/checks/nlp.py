@@ -85,7 +85,9 @@ def split_sentences(text: str) -> list[Sentence]:
         if not stripped:
             continue
         offset = start + (len(piece) - len(piece.lstrip()))
-        sentences.append(Sentence(stripped, offset, offset + len(stripped), len(sentences)))
+        sentences.append(
+            Sentence(stripped, offset, offset + len(stripped), len(sentences))
+        )
     return sentences
 
 

@@ -103,19 +103,32 @@ def match_part(part: PartAnalysis, rules: RuleSet) -> None:
             )
 
 
-def hits_for(parts: list[PartAnalysis], question: str, *, part: str | None = "body") -> list[Hit]:
+def hits_for(
+    parts: list[PartAnalysis], question: str, *, part: str | None = "body"
+) -> list[Hit]:
     """Positive, non-negated hits of a question not blocked in their sentence."""
     found: list[Hit] = []
     for analysis in parts:
         if part and analysis.part != part:
             continue
-        blocks = [h for h in analysis.hits if h.rule.question == question and h.rule.effect == "block"]
+        blocks = [
+            h
+            for h in analysis.hits
+            if h.rule.question == question and h.rule.effect == "block"
+        ]
         for hit in analysis.hits:
-            if hit.rule.question != question or hit.rule.effect != "match" or hit.negated:
+            if (
+                hit.rule.question != question
+                or hit.rule.effect != "match"
+                or hit.negated
+            ):
                 continue
             blocked = any(
                 b.sentence.index == hit.sentence.index
-                and (b.rule.label in ("", "sentence") or (b.start < hit.end and hit.start < b.end))
+                and (
+                    b.rule.label in ("", "sentence")
+                    or (b.start < hit.end and hit.start < b.end)
+                )
                 for b in blocks
             )
             if not blocked:
@@ -124,4 +137,6 @@ def hits_for(parts: list[PartAnalysis], question: str, *, part: str | None = "bo
 
 
 def negated_hits(parts: list[PartAnalysis], question: str) -> list[Hit]:
-    return [h for p in parts for h in p.hits if h.rule.question == question and h.negated]
+    return [
+        h for p in parts for h in p.hits if h.rule.question == question and h.negated
+    ]

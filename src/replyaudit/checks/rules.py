@@ -46,7 +46,16 @@ QUESTIONS = (
 )
 EFFECTS = ("match", "block")
 FORMS = ("any", "question", "statement")
-_RULE_KEYS = {"id", "note", "patterns", "effect", "form", "negatable", "label", "confidence"}
+_RULE_KEYS = {
+    "id",
+    "note",
+    "patterns",
+    "effect",
+    "form",
+    "negatable",
+    "label",
+    "confidence",
+}
 _ENTRY_KEYS = {"id", "note", "terms", "case_sensitive"}
 _PHRASE_FILE_KEYS = {"kind", "question", "note", "rules"}
 _LEXICON_FILE_KEYS = {"kind", "note", "entries"}
@@ -163,8 +172,15 @@ def compile_pattern(pattern: str) -> list[dict[str, Any]]:
     if not specs:
         raise PatternError("a non-empty pattern, found an empty string")
     tokens = [_token(s) for s in specs]
-    if "OP" in tokens[0] and len(tokens[0]) == 1 or "OP" in tokens[-1] and len(tokens[-1]) == 1:
-        raise PatternError(f"a pattern that starts and ends with a word, found {pattern!r}")
+    if (
+        "OP" in tokens[0]
+        and len(tokens[0]) == 1
+        or "OP" in tokens[-1]
+        and len(tokens[-1]) == 1
+    ):
+        raise PatternError(
+            f"a pattern that starts and ends with a word, found {pattern!r}"
+        )
     return tokens
 
 
@@ -180,56 +196,123 @@ def _check_keys(data: dict[str, Any], allowed: set[str], where: str) -> list[Pro
     ]
 
 
-def _load_phrases(data: dict[str, Any], path: Path, seen: dict[str, str], ruleset: RuleSet) -> list[Problem]:
+def _load_phrases(
+    data: dict[str, Any], path: Path, seen: dict[str, str], ruleset: RuleSet
+) -> list[Problem]:
     problems = _check_keys(data, _PHRASE_FILE_KEYS, str(path))
     question = data.get("question")
     if question not in QUESTIONS:
-        problems.append(_problem(f"{path}: question", f"one of {list(QUESTIONS)}", repr(question), "fix the key"))
+        problems.append(
+            _problem(
+                f"{path}: question",
+                f"one of {list(QUESTIONS)}",
+                repr(question),
+                "fix the key",
+            )
+        )
         return problems
     items = data.get("rules")
     if not isinstance(items, list) or not items:
-        problems.append(_problem(f"{path}: rules", "a non-empty [[rules]] list", repr(items), "add rules"))
+        problems.append(
+            _problem(
+                f"{path}: rules", "a non-empty [[rules]] list", repr(items), "add rules"
+            )
+        )
         return problems
     for number, item in enumerate(items):
         where = f"{path}: rules[{number}]"
         if not isinstance(item, dict):
-            problems.append(_problem(where, "a table", repr(item), "write it as [[rules]]"))
+            problems.append(
+                _problem(where, "a table", repr(item), "write it as [[rules]]")
+            )
             continue
         rule_id = item.get("id")
         where = f"{path}: rule {rule_id!r}"
         found = _check_keys(item, _RULE_KEYS, where)
         if not isinstance(rule_id, str) or not _ID.match(rule_id):
-            found.append(_problem(where, 'an id like "q6.dealer_will_call"', repr(rule_id), "rename it"))
+            found.append(
+                _problem(
+                    where,
+                    'an id like "q6.dealer_will_call"',
+                    repr(rule_id),
+                    "rename it",
+                )
+            )
         elif rule_id in seen:
-            found.append(_problem(where, "a unique rule id", f"also defined in {seen[rule_id]}", "rename one"))
+            found.append(
+                _problem(
+                    where,
+                    "a unique rule id",
+                    f"also defined in {seen[rule_id]}",
+                    "rename one",
+                )
+            )
         else:
             seen[rule_id] = str(path)
         if not isinstance(item.get("note"), str) or not item.get("note", "").strip():
-            found.append(_problem(where, "a note on the phrasing the rule targets", repr(item.get("note")), "add note = \"...\""))
+            found.append(
+                _problem(
+                    where,
+                    "a note on the phrasing the rule targets",
+                    repr(item.get("note")),
+                    'add note = "..."',
+                )
+            )
         effect = item.get("effect", "match")
         if effect not in EFFECTS:
-            found.append(_problem(where, f"effect among {list(EFFECTS)}", repr(effect), "fix the effect"))
+            found.append(
+                _problem(
+                    where,
+                    f"effect among {list(EFFECTS)}",
+                    repr(effect),
+                    "fix the effect",
+                )
+            )
         form = item.get("form", "any")
         if form not in FORMS:
-            found.append(_problem(where, f"form among {list(FORMS)}", repr(form), "fix the form"))
+            found.append(
+                _problem(where, f"form among {list(FORMS)}", repr(form), "fix the form")
+            )
         negatable = item.get("negatable", True)
         if not isinstance(negatable, bool):
-            found.append(_problem(where, "negatable = true or false", repr(negatable), "fix it"))
+            found.append(
+                _problem(where, "negatable = true or false", repr(negatable), "fix it")
+            )
         label = item.get("label", "")
         if not isinstance(label, str):
             found.append(_problem(where, "a string label", repr(label), "quote it"))
         confidence = item.get("confidence", 0.9)
         if not isinstance(confidence, (int, float)) or not 0 <= confidence <= 1:
-            found.append(_problem(where, "a confidence from 0 to 1", repr(confidence), "fix it"))
+            found.append(
+                _problem(where, "a confidence from 0 to 1", repr(confidence), "fix it")
+            )
         patterns = item.get("patterns")
-        if not isinstance(patterns, list) or not patterns or not all(isinstance(p, str) for p in patterns):
-            found.append(_problem(where, "patterns = a non-empty list of strings", repr(patterns), "add patterns"))
+        if (
+            not isinstance(patterns, list)
+            or not patterns
+            or not all(isinstance(p, str) for p in patterns)
+        ):
+            found.append(
+                _problem(
+                    where,
+                    "patterns = a non-empty list of strings",
+                    repr(patterns),
+                    "add patterns",
+                )
+            )
             patterns = []
         for pattern in patterns:
             try:
                 compile_pattern(pattern)
             except PatternError as exc:
-                found.append(_problem(f"{where} pattern {pattern!r}", str(exc).split(", found")[0], str(exc).rpartition("found ")[2], "correct the pattern"))
+                found.append(
+                    _problem(
+                        f"{where} pattern {pattern!r}",
+                        str(exc).split(", found")[0],
+                        str(exc).rpartition("found ")[2],
+                        "correct the pattern",
+                    )
+                )
         problems += found
         if not found:
             ruleset.phrases.setdefault(question, []).append(
@@ -249,41 +332,102 @@ def _load_phrases(data: dict[str, Any], path: Path, seen: dict[str, str], rulese
     return problems
 
 
-def _load_lexicon(data: dict[str, Any], path: Path, seen: dict[str, str], ruleset: RuleSet) -> list[Problem]:
+def _load_lexicon(
+    data: dict[str, Any], path: Path, seen: dict[str, str], ruleset: RuleSet
+) -> list[Problem]:
     problems = _check_keys(data, _LEXICON_FILE_KEYS, str(path))
     items = data.get("entries")
     if not isinstance(items, list) or not items:
-        problems.append(_problem(f"{path}: entries", "a non-empty [[entries]] list", repr(items), "add entries"))
+        problems.append(
+            _problem(
+                f"{path}: entries",
+                "a non-empty [[entries]] list",
+                repr(items),
+                "add entries",
+            )
+        )
         return problems
     for number, item in enumerate(items):
         if not isinstance(item, dict):
-            problems.append(_problem(f"{path}: entries[{number}]", "a table", repr(item), "write it as [[entries]]"))
+            problems.append(
+                _problem(
+                    f"{path}: entries[{number}]",
+                    "a table",
+                    repr(item),
+                    "write it as [[entries]]",
+                )
+            )
             continue
         entry_id = item.get("id")
         where = f"{path}: entry {entry_id!r}"
         found = _check_keys(item, _ENTRY_KEYS, where)
         if not isinstance(entry_id, str) or not _ID.match(entry_id):
-            found.append(_problem(where, 'an id like "lexicon.other_makes"', repr(entry_id), "rename it"))
+            found.append(
+                _problem(
+                    where,
+                    'an id like "lexicon.other_makes"',
+                    repr(entry_id),
+                    "rename it",
+                )
+            )
         elif entry_id in seen:
-            found.append(_problem(where, "a unique id", f"also defined in {seen[entry_id]}", "rename one"))
+            found.append(
+                _problem(
+                    where,
+                    "a unique id",
+                    f"also defined in {seen[entry_id]}",
+                    "rename one",
+                )
+            )
         else:
             seen[entry_id] = str(path)
         if not isinstance(item.get("note"), str) or not item.get("note", "").strip():
-            found.append(_problem(where, "a note saying what the list is for", repr(item.get("note")), "add note"))
+            found.append(
+                _problem(
+                    where,
+                    "a note saying what the list is for",
+                    repr(item.get("note")),
+                    "add note",
+                )
+            )
         terms = item.get("terms")
-        if not isinstance(terms, list) or not terms or not all(isinstance(t, str) and t.strip() for t in terms):
-            found.append(_problem(where, "terms = a non-empty list of strings", repr(terms), "add terms"))
+        if (
+            not isinstance(terms, list)
+            or not terms
+            or not all(isinstance(t, str) and t.strip() for t in terms)
+        ):
+            found.append(
+                _problem(
+                    where,
+                    "terms = a non-empty list of strings",
+                    repr(terms),
+                    "add terms",
+                )
+            )
         case_sensitive = item.get("case_sensitive", False)
         if not isinstance(case_sensitive, bool):
-            found.append(_problem(where, "case_sensitive = true or false", repr(case_sensitive), "fix it"))
+            found.append(
+                _problem(
+                    where,
+                    "case_sensitive = true or false",
+                    repr(case_sensitive),
+                    "fix it",
+                )
+            )
         problems += found
         if not found:
-            ruleset.lexicons[entry_id] = LexiconEntry(entry_id, item["note"], tuple(terms), case_sensitive, str(path))
+            ruleset.lexicons[entry_id] = LexiconEntry(
+                entry_id, item["note"], tuple(terms), case_sensitive, str(path)
+            )
     return problems
 
 
 def _rule_files(rules_dir: Path) -> list[Path]:
-    return sorted(p for p in rules_dir.glob("*.toml") if p.name != "scorecard.toml" and not p.name.startswith("messages"))
+    return sorted(
+        p
+        for p in rules_dir.glob("*.toml")
+        if p.name != "scorecard.toml" and not p.name.startswith("messages")
+    )
 
 
 def _collect(rules_dir: Path) -> tuple[RuleSet, list[Problem]]:
@@ -292,12 +436,21 @@ def _collect(rules_dir: Path) -> tuple[RuleSet, list[Problem]]:
     seen: dict[str, str] = {}
     files = _rule_files(rules_dir)
     if not files:
-        problems.append(_problem(str(rules_dir), "rule files *.toml", "none", "point at the project's rules/ folder"))
+        problems.append(
+            _problem(
+                str(rules_dir),
+                "rule files *.toml",
+                "none",
+                "point at the project's rules/ folder",
+            )
+        )
     for path in files:
         try:
             data = tomllib.loads(path.read_text(encoding="utf-8"))
         except (OSError, tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
-            problems.append(_problem(str(path), "a readable TOML file", str(exc), "fix the syntax"))
+            problems.append(
+                _problem(str(path), "a readable TOML file", str(exc), "fix the syntax")
+            )
             continue
         kind = data.get("kind")
         if kind == "phrases":
@@ -305,7 +458,14 @@ def _collect(rules_dir: Path) -> tuple[RuleSet, list[Problem]]:
         elif kind == "lexicon":
             problems += _load_lexicon(data, path, seen, ruleset)
         else:
-            problems.append(_problem(f"{path}: kind", '"phrases" or "lexicon"', repr(kind), "add kind = \"phrases\""))
+            problems.append(
+                _problem(
+                    f"{path}: kind",
+                    '"phrases" or "lexicon"',
+                    repr(kind),
+                    'add kind = "phrases"',
+                )
+            )
         ruleset.files += 1
     return ruleset, problems
 
@@ -322,7 +482,9 @@ def check_rules(rules_dir: Path) -> list[str]:
     """Human lines for `replyaudit rules check`: 'ok: N rules in M files' or the problems."""
     ruleset, problems = _collect(Path(rules_dir))
     if problems:
-        return [f"error: {p}" for p in problems] + [f"{len(problems)} problem(s) in {rules_dir}"]
+        return [f"error: {p}" for p in problems] + [
+            f"{len(problems)} problem(s) in {rules_dir}"
+        ]
     return [f"ok: {ruleset.count} rules in {ruleset.files} files"]
 
 

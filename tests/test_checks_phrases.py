@@ -1,0 +1,257 @@
+"""Hand-written French sentences (not from the corpus) for the phrase rules of Q6-Q13."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from replyaudit.campaign import Campaign, Inquiry
+from replyaudit.checks import run_checks
+from replyaudit.checks.rules import load_rules
+from replyaudit.context import CaseContext
+from replyaudit.models import ParsedMessage
+from replyaudit.scorecard import load_scorecard
+
+ROOT = Path(__file__).resolve().parents[1]
+SIGNATURE = "Paul Martin\nConseiller commercial\nLexus Exempleville\nMobile : 06 12 34 56 78\np.martin@lexus-exempleville.fr"
+
+
+@pytest.fixture(scope="session")
+def scorecard():
+    return load_scorecard(ROOT / "rules")
+
+
+@pytest.fixture(scope="session")
+def rules():
+    return load_rules(ROOT / "rules")
+
+
+@pytest.fixture(scope="session")
+def campaign():
+    return Campaign.model_validate(
+        {
+            "brand": {"name": "Lexus", "keywords": ["lexus"], "domains": ["lexus.fr"]},
+            "dealers": [
+                {
+                    "id": "ex",
+                    "name": "Lexus Exempleville",
+                    "domains": ["lexus-exempleville.fr"],
+                }
+            ],
+        }
+    )
+
+
+def _reply(
+    body: str, n: int = 0, signature: str = SIGNATURE, **fields
+) -> ParsedMessage:
+    data = {
+        "sha256": f"{n:064d}",
+        "from_addr": "p.martin@lexus-exempleville.fr",
+        "from_name": "Paul Martin",
+        "body": body,
+        "signature": signature,
+        "signature_status": "present" if signature else "absent",
+    }
+    data.update(fields)
+    return ParsedMessage(**data)
+
+
+def answers(campaign, scorecard, rules, *bodies, topic="price", **fields):
+    inquiry = Inquiry(id="i1", dealer="ex", shopper="a@example-shopper.fr", topic=topic)
+    replies = [_reply(b, n, **fields) for n, b in enumerate(bodies)]
+    ctx = CaseContext(campaign, inquiry, campaign.dealer("ex"), None, replies)
+    return run_checks(ctx, scorecard, rules)
+
+
+CASES = [
+    # (question, body, expected value)
+    (
+        "proposed_call",
+        "Je me permets de vous téléphoner demain matin pour en parler.",
+        "yes",
+    ),
+    ("proposed_call", "Un de mes collègues vous rappellera dans la journée.", "yes"),
+    ("proposed_call", "Je tenterai de vous joindre en début d'après-midi.", "yes"),
+    (
+        "proposed_call",
+        "Seriez-vous d'accord pour un rapide entretien téléphonique ?",
+        "yes",
+    ),
+    ("proposed_call", "Vous pouvez me joindre au 06 12 34 56 78 si besoin.", "no"),
+    ("proposed_call", "N'hésitez surtout pas à m'appeler.", "no"),
+    ("proposed_call", "Appelez-moi quand vous voulez.", "no"),
+    ("proposed_call", "Je ne pourrai pas vous appeler cette semaine.", "no"),
+    (
+        "asked_call_time",
+        "Je peux vous appeler : à quelle heure êtes-vous disponible ?",
+        "yes",
+    ),
+    (
+        "asked_call_time",
+        "Je vous propose un échange téléphonique. Quel créneau vous arrange le mieux ?",
+        "yes",
+    ),
+    (
+        "asked_call_time",
+        "Je vous rappelle volontiers ; indiquez-moi vos disponibilités.",
+        "yes",
+    ),
+    ("asked_call_time", "Nous sommes ouverts du lundi au samedi de 9h à 19h.", "no"),
+    (
+        "asked_call_time",
+        "Venez essayer le NX à la concession. Quel jour vous conviendrait ?",
+        "no",
+    ),
+    ("asked_call_time", "Je vous appellerai jeudi en fin de matinée.", "no"),
+    ("checked_clarity", "Ces explications vous paraissent-elles claires ?", "yes"),
+    ("checked_clarity", "Si quelque chose n'est pas clair, dites-le-moi.", "yes"),
+    ("checked_clarity", "Avez-vous besoin de précisions sur cette offre ?", "yes"),
+    ("checked_clarity", "Cette proposition répond-elle à votre demande ?", "yes"),
+    ("checked_clarity", "Le véhicule est gris clair avec un intérieur beige.", "no"),
+    ("checked_clarity", "Votre demande était très claire, merci.", "yes_or_no"),
+    ("other_help", "Puis-je faire quelque chose d'autre pour vous ?", "initial"),
+    ("other_help", "Avez-vous d'autres besoins, une reprise par exemple ?", "initial"),
+    (
+        "other_help",
+        "Y a-t-il un autre sujet sur lequel je peux vous renseigner ?",
+        "initial",
+    ),
+    ("other_help", "Pour toute autre demande, je reste à votre disposition.", "never"),
+    ("other_help", "Je reste disponible si vous avez d'autres questions.", "never"),
+    (
+        "future_contact_consent",
+        "Souhaitez-vous être informé de nos offres et événements par e-mail ?",
+        "initial",
+    ),
+    (
+        "future_contact_consent",
+        "Voulez-vous recevoir notre newsletter et nos invitations ?",
+        "initial",
+    ),
+    (
+        "future_contact_consent",
+        "Acceptez-vous que nous vous tenions informé de nos nouveautés ?",
+        "initial",
+    ),
+    (
+        "future_contact_consent",
+        "Sauf opposition de votre part, vous recevrez nos offres par e-mail.",
+        "never",
+    ),
+    (
+        "future_contact_consent",
+        "Conformément au RGPD, vous disposez d'un droit d'opposition à nos offres.",
+        "never",
+    ),
+    ("future_contact_consent", "Vous recevrez nos actualités chaque mois.", "never"),
+    ("availability_confirmed", "Je demeure à votre entière disposition.", "yes"),
+    ("availability_confirmed", "Je reste joignable pour toute question.", "yes"),
+    ("availability_confirmed", "N'hésitez pas à me recontacter si besoin.", "yes"),
+    (
+        "availability_confirmed",
+        "Le modèle est disponible immédiatement en concession.",
+        "no",
+    ),
+    (
+        "availability_confirmed",
+        "La mise à disposition du véhicule se fera en mars.",
+        "no",
+    ),
+    (
+        "availability_confirmed",
+        "Si vous êtes disponible mardi, passez nous voir.",
+        "no",
+    ),
+]
+
+
+@pytest.mark.parametrize(
+    "key,body,expected", CASES, ids=[f"{c[0]}-{i}" for i, c in enumerate(CASES)]
+)
+def test_checks_phrase_sentence(campaign, scorecard, rules, key, body, expected):
+    """Each hand-written sentence gets the expected answer (or, for borderline ones, is flagged)."""
+    answer = answers(campaign, scorecard, rules, body)[key]
+    if expected == "yes_or_no":
+        assert answer.value in ("yes", "no")
+    else:
+        assert answer.value == expected, answer
+
+
+TEST_DRIVES = [
+    ("Je vous propose de venir faire un essai du RX chez nous.", ["dealer_initial"]),
+    (
+        "Nous pouvons vous livrer un UX à votre bureau pour le prendre en main.",
+        ["elsewhere_initial"],
+    ),
+    (
+        "Un essai à domicile est possible à la date de votre choix.",
+        ["elsewhere_initial"],
+    ),
+    (
+        "Vous pouvez passer en concession pour l'essayer ; nous pouvons aussi vous l'amener chez vous pour un essai.",
+        ["dealer_initial", "elsewhere_initial"],
+    ),
+    ("Nous ne proposons pas d'essai à domicile.", []),
+    ("Je vais essayer de vous rappeler demain.", []),
+    ("Réservez votre essai sur notre site www.exemple.fr.", []),
+    ("J'ai lu votre essai du modèle dans la presse.", []),
+]
+
+
+@pytest.mark.parametrize("body,expected", TEST_DRIVES)
+def test_checks_test_drive_place(campaign, scorecard, rules, body, expected):
+    """A test-drive offer is placed at the dealership or elsewhere; negations and attempts are none."""
+    assert sorted(
+        answers(campaign, scorecard, rules, body)["test_drive"].value
+    ) == sorted(expected)
+
+
+def test_checks_roles_follow_up_only(campaign, scorecard, rules):
+    """A question asked only in the second message is 'follow_up'; in both, 'initial'."""
+    a = answers(
+        campaign,
+        scorecard,
+        rules,
+        "Voici le prix : 40 000 €.",
+        "Puis-je vous aider sur un autre point ?",
+    )
+    assert a["other_help"].value == "follow_up"
+    b = answers(
+        campaign,
+        scorecard,
+        rules,
+        "Autre chose que je puisse faire ?",
+        "Puis-je vous aider sur un autre point ?",
+    )
+    assert b["other_help"].value == "initial"
+    c = answers(
+        campaign,
+        scorecard,
+        rules,
+        "Bonjour.",
+        "Vous pouvez venir l'essayer en concession samedi.",
+    )
+    assert c["test_drive"].value == ["dealer_follow_up"]
+
+
+def test_checks_no_reply_scores_zero(campaign, scorecard, rules):
+    inquiry = Inquiry(id="i1", dealer="ex", shopper="a@example-shopper.fr")
+    ctx = CaseContext(campaign, inquiry, campaign.dealer("ex"), None, [])
+    result = run_checks(ctx, scorecard, rules)
+    assert len(result) == 11
+    assert all(
+        a.points == 0 and a.rule == "no_personalised_reply" and a.confidence == 1.0
+        for a in result.values()
+    )
+
+
+def test_checks_evidence_span_points_into_body(campaign, scorecard, rules):
+    body = "Bonjour,\n\nLe prix est de 41 200 € TTC.\n\nJe reste à votre disposition."
+    a = answers(campaign, scorecard, rules, body)["availability_confirmed"]
+    ev = a.evidence[0]
+    assert (
+        ev.part == "body"
+        and body[ev.start : ev.end] == ev.sentence == "Je reste à votre disposition."
+    )
