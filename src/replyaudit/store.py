@@ -449,3 +449,113 @@ class Store:
         return self.db.execute(
             "SELECT * FROM audit WHERE campaign = ? AND inquiry_id = ? ORDER BY id", (campaign, inquiry_id)
         ).fetchall()
+
+    # -- review: reviewers' decisions ----------------------------------------
+
+    def put_user(self, name: str, password_hash: str) -> None:
+        """Add a reviewer, or replace the password hash of an existing one."""
+        self.db.execute(
+            "INSERT INTO users (name, password_hash, created_at) VALUES (?, ?, ?)"
+            " ON CONFLICT (name) DO UPDATE SET password_hash = excluded.password_hash",
+            (name, password_hash, now_text()),
+        )
+
+    def get_user(self, name: str) -> sqlite3.Row | None:
+        return self.db.execute("SELECT * FROM users WHERE name = ?", (name,)).fetchone()
+
+    def users(self) -> list[sqlite3.Row]:
+        return self.db.execute("SELECT * FROM users ORDER BY name").fetchall()
+
+    def set_reviewed_answer(
+        self, campaign: str, inquiry_id: str, key: str, value: Any, points: int, answer_json: str
+    ) -> int:
+        """Record a reviewer's answer (source "review") and return the case's new total."""
+        with self.transaction() as db:
+            db.execute(
+                "INSERT OR REPLACE INTO answers (campaign, inquiry_id, key, value, points, answer, source)"
+                " VALUES (?, ?, ?, ?, ?, ?, 'review')",
+                (campaign, inquiry_id, key, json.dumps(value), points, answer_json),
+            )
+            total = int(
+                db.execute(
+                    "SELECT COALESCE(SUM(points), 0) FROM answers WHERE campaign = ? AND inquiry_id = ?",
+                    (campaign, inquiry_id),
+                ).fetchone()[0]
+            )
+            db.execute(
+                "UPDATE cases SET total = ? WHERE campaign = ? AND inquiry_id = ?",
+                (total, campaign, inquiry_id),
+            )
+        return total
+
+    def set_case_status(
+        self, campaign: str, inquiry_id: str, status: str, *, reviewer: str | None = None
+    ) -> None:
+        """Approve (stamping who and when) or reopen a case (clearing the stamp)."""
+        if status == "approved":
+            self.db.execute(
+                "UPDATE cases SET status = 'approved', approved_at = ?, approved_by = ?"
+                " WHERE campaign = ? AND inquiry_id = ?",
+                (now_text(), reviewer, campaign, inquiry_id),
+            )
+        else:
+            self.db.execute(
+                "UPDATE cases SET status = ?, approved_at = NULL, approved_by = NULL"
+                " WHERE campaign = ? AND inquiry_id = ?",
+                (status, campaign, inquiry_id),
+            )
+
+    def all_cases(self) -> list[sqlite3.Row]:
+        """Every case of every campaign with its inquiry's dealer and data."""
+        return self.db.execute(
+            "SELECT cases.*, inquiries.dealer_id, inquiries.data AS inquiry FROM cases"
+            " JOIN inquiries ON inquiries.campaign = cases.campaign AND inquiries.id = cases.inquiry_id"
+            " ORDER BY cases.campaign, cases.inquiry_id"
+        ).fetchall()
+
+    def unmatched(self, campaign: str | None = None) -> list[sqlite3.Row]:
+        """Messages no inquiry claims and no reviewer has set aside."""
+        sql = "SELECT * FROM matches WHERE inquiry_id IS NULL AND irrelevant = 0"
+        args: tuple[str, ...] = ()
+        if campaign is not None:
+            sql += " AND campaign = ?"
+            args = (campaign,)
+        return self.db.execute(sql + " ORDER BY campaign, decided_at, sha256", args).fetchall()
+
+    # -- collector: folder state, pending parses, scan records ----------------
+
+    def get_folder(self, name: str) -> sqlite3.Row | None:
+        return self.db.execute("SELECT * FROM folders WHERE name = ?", (name,)).fetchone()
+
+    def put_folder(self, name: str, uidvalidity: int, highest_uid: int) -> None:
+        """Remember a folder's UIDVALIDITY and the highest UID whose message is stored."""
+        self.db.execute(
+            "INSERT INTO folders (name, uidvalidity, highest_uid, last_scan_at) VALUES (?, ?, ?, ?)"
+            " ON CONFLICT (name) DO UPDATE SET uidvalidity = excluded.uidvalidity,"
+            " highest_uid = excluded.highest_uid, last_scan_at = excluded.last_scan_at",
+            (name, uidvalidity, highest_uid, now_text()),
+        )
+
+    def unparsed_sources(self, campaign: str, origin: str) -> list[sqlite3.Row]:
+        """Source rows of kept messages that were never parsed (kept by a scan, not yet analysed)."""
+        return self.db.execute(
+            "SELECT s.* FROM message_sources s WHERE s.campaign = ? AND s.origin = ?"
+            " AND NOT EXISTS (SELECT 1 FROM parsed_messages p WHERE p.sha256 = s.sha256)"
+            " GROUP BY s.sha256 HAVING s.id = MIN(s.id) ORDER BY s.id",
+            (campaign, origin),
+        ).fetchall()
+
+    def start_scan(self) -> int:
+        cursor = self.db.execute("INSERT INTO scans (started_at) VALUES (?)", (now_text(),))
+        return int(cursor.lastrowid or 0)
+
+    def finish_scan(self, scan_id: int, counts: dict[str, int], outcome: str) -> None:
+        self.db.execute(
+            "UPDATE scans SET finished_at = ?, new = ?, matched = ?, unmatched = ?, rejected = ?,"
+            " errors = ?, outcome = ? WHERE id = ?",
+            (now_text(), counts.get("new", 0), counts.get("matched", 0), counts.get("unmatched", 0),
+             counts.get("rejected", 0), counts.get("errors", 0), outcome, scan_id),
+        )
+
+    def scans(self) -> list[sqlite3.Row]:
+        return self.db.execute("SELECT * FROM scans ORDER BY id").fetchall()
