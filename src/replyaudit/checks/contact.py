@@ -220,10 +220,10 @@ def _emails(ctx: CaseContext, rules: RuleSet, parts: list[PartAnalysis]) -> list
         if sender and not is_shared_mailbox(sender, rules):
             header = Evidence(
                 message=msg.sha256,
-                role=role,
+                role=role,  # type: ignore[arg-type]
                 part="headers",
                 sentence=f"From: {msg.from_name} <{sender}>".strip(),
-            )  # type: ignore[arg-type]
+            )
             found.append(
                 Found("email", header, 0.85, f"the personal From address {sender}")
             )

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from replyaudit.checks.answer import make_answer
 from replyaudit.checks.phrases import Hit, PartAnalysis, hits_for
-from replyaudit.checks.rules import RuleSet
 from replyaudit.context import CaseContext
 from replyaudit.models import Answer
 from replyaudit.scorecard import Scorecard

@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 
 from spacy.tokens import Doc
 
-from replyaudit.checks.nlp import Sentence, analyse, split_sentences
+from replyaudit.checks.nlp import Sentence, analyse, load_nlp, split_sentences
 from replyaudit.checks.rules import PhraseRule, RuleSet
 from replyaudit.models import Evidence, ParsedMessage
 
@@ -79,7 +79,7 @@ def analyse_parts(replies: list[ParsedMessage], rules: RuleSet) -> list[PartAnal
 
 def match_part(part: PartAnalysis, rules: RuleSet) -> None:
     matcher = rules.matcher()
-    vocab = matcher.vocab
+    vocab = load_nlp().vocab
     for sentence, doc in zip(part.sentences, part.docs):
         for match_id, start, end in matcher(doc):
             rule = rules.rule(vocab.strings[match_id])

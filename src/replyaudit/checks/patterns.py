@@ -1,0 +1,68 @@
+"""The token language of phrase rules, compiled to spaCy Matcher patterns (see rules.py)."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from replyaudit.checks.nlp import fold
+
+_WILDCARD = re.compile(r"^\{(\d+),(\d+)\}$")
+_FORM = re.compile(r"^[a-z0-9'+\-€%.:/]+\*?$")
+
+
+class PatternError(ValueError):
+    """A pattern of the token language that cannot be compiled."""
+
+
+def _token(spec: str) -> dict[str, Any]:
+    optional = spec.endswith("?") and len(spec) > 1
+    if optional:
+        spec = spec[:-1]
+    wildcard = _WILDCARD.match(spec)
+    if wildcard:
+        low, high = int(wildcard.group(1)), int(wildcard.group(2))
+        if low > high or high > 12:
+            raise PatternError(f"a wildcard {{m,n}} with m <= n <= 12, found {spec!r}")
+        return {"OP": f"{{{low},{high}}}"}
+    if spec == "#num":
+        return {"LIKE_NUM": True, **({"OP": "?"} if optional else {})}
+    attr = "fold"
+    if spec.startswith("~"):
+        attr, spec = "flemma", spec[1:]
+    alternatives = [fold(a).removeprefix("-") or "-" for a in spec.split("|")]
+    if not alternatives or any(not _FORM.match(a) for a in alternatives):
+        raise PatternError(
+            f"forms of letters, digits and ' + - (optionally ending in *), found {spec!r}"
+        )
+    stems = [a[:-1] for a in alternatives if a.endswith("*")]
+    exact = [a for a in alternatives if not a.endswith("*")]
+    if stems:
+        parts = [re.escape(s) + ".*" for s in stems] + [re.escape(e) for e in exact]
+        value: Any = {"REGEX": "^(?:" + "|".join(parts) + ")$"}
+    elif len(exact) == 1:
+        value = exact[0]
+    else:
+        value = {"IN": exact}
+    token: dict[str, Any] = {"_": {attr: value}}
+    if optional:
+        token["OP"] = "?"
+    return token
+
+
+def compile_pattern(pattern: str) -> list[dict[str, Any]]:
+    """Compile one pattern of the token language to a spaCy Matcher pattern."""
+    specs = pattern.split()
+    if not specs:
+        raise PatternError("a non-empty pattern, found an empty string")
+    tokens = [_token(s) for s in specs]
+    if (
+        "OP" in tokens[0]
+        and len(tokens[0]) == 1
+        or "OP" in tokens[-1]
+        and len(tokens[-1]) == 1
+    ):
+        raise PatternError(
+            f"a pattern that starts and ends with a word, found {pattern!r}"
+        )
+    return tokens
