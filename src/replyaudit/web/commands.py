@@ -2,15 +2,164 @@
 
 from __future__ import annotations
 
+import sys
+import webbrowser
+from enum import StrEnum
+from pathlib import Path
+from typing import Annotated, Optional
+
 import typer
 
-from replyaudit.config import Settings
+from replyaudit.config import Settings, load_settings
+
+ConfigOption = Annotated[
+    Optional[Path],
+    typer.Option("--config", "-c", help="Settings file (TOML); default $REPLYAUDIT_CONFIG, else built-in defaults."),
+]
+DatabaseOption = Annotated[
+    Optional[Path], typer.Option("--database", help="SQLite file to use instead of the configured one.")
+]
 
 
-def register(app: typer.Typer) -> None:
-    """Add the review page's commands to the replyaudit app."""
+class ExportFormat(StrEnum):
+    csv = "csv"
+    xlsx = "xlsx"
+
+
+def _settings(config: Path | None, database: Path | None) -> Settings:
+    settings = load_settings(config)
+    if database is not None:
+        settings.storage.database = database
+    return settings
+
+
+def check_can_serve(settings: Settings) -> None:
+    """Refuse a page that needs a login while no reviewer account exists."""
+    from replyaudit.store import Store
+    from replyaudit.web.app import ServeError, is_loopback, login_required_for
+
+    if not login_required_for(settings):
+        return
+    with Store(settings.storage.database_path) as store:
+        if store.users():
+            return
+    why = "review.require_login is true" if is_loopback(settings.review.host) else (
+        f"the page listens on {settings.review.host}, not loopback"
+    )
+    raise ServeError(
+        f"{settings.storage.database_path}: expected at least one reviewer account because {why}, found none. "
+        "Fix: replyaudit users add NAME"
+    )
 
 
 def serve_page(settings: Settings, open_browser: bool = False) -> None:
     """Serve the review page for `settings` until interrupted."""
-    raise NotImplementedError("the review page is being built (issue 7)")
+    from werkzeug.serving import make_server
+
+    from replyaudit.web.app import create_app
+
+    check_can_serve(settings)
+    app = create_app(settings)
+    server = make_server(settings.review.host, settings.review.port, app, threaded=True)
+    host = settings.review.host
+    shown = f"[{host}]" if ":" in host else host
+    url = f"http://{shown}:{server.server_port}/"
+    typer.echo(f"Review page: {url}  (Ctrl+C to stop)")
+    if open_browser:
+        try:
+            webbrowser.open(url)
+        except Exception as exc:  # a missing or broken browser must never stop the page
+            typer.echo(f"(could not open a browser: {exc}; open {url} by hand)", err=True)
+    try:
+        server.serve_forever()
+    except KeyboardInterrupt:
+        typer.echo("stopped")
+    finally:
+        server.server_close()
+
+
+def register(app: typer.Typer) -> None:
+    """Add the review page's commands to the replyaudit app."""
+    users_app = typer.Typer(help="Manage the reviewers who sign in to the review page.", no_args_is_help=True)
+    app.add_typer(users_app, name="users")
+
+    @app.command()
+    def serve(
+        config: ConfigOption = None,
+        database: DatabaseOption = None,
+        host: Annotated[Optional[str], typer.Option(help="Address to listen on (default: review.host, 127.0.0.1).")] = None,
+        port: Annotated[Optional[int], typer.Option(help="Port (default: review.port, 8765; 0 picks a free one).")] = None,
+        open_browser: Annotated[bool, typer.Option("--open/--no-open", help="Open the page in a browser.")] = False,
+    ) -> None:
+        """Start the review page (French) to check, correct, approve and export scorecards.
+
+        Off loopback a login is mandatory and the page refuses to start without a reviewer.
+
+        Example: replyaudit serve --database data/demo.sqlite3 --port 8765
+        """
+        settings = _settings(config, database)
+        if host is not None:
+            settings.review.host = host
+        if port is not None:
+            settings.review.port = port
+        serve_page(settings, open_browser=open_browser)
+
+    @users_app.command("add")
+    def users_add(
+        name: Annotated[str, typer.Argument(help="The reviewer's name, as recorded in the audit trail.")],
+        config: ConfigOption = None,
+        database: DatabaseOption = None,
+        password_stdin: Annotated[bool, typer.Option("--password-stdin", help="Read the password from the first line of stdin.")] = False,
+    ) -> None:
+        """Add a reviewer (or change their password); the password is asked twice and hashed with argon2.
+
+        Example: replyaudit users add camille --database data/demo.sqlite3
+        """
+        from replyaudit.review import add_user
+        from replyaudit.store import Store
+
+        if password_stdin:
+            password = sys.stdin.readline().rstrip("\r\n")
+        else:
+            password = typer.prompt(f"Password for {name}", hide_input=True, confirmation_prompt=True)
+        settings = _settings(config, database)
+        with Store(settings.storage.database_path) as store:
+            add_user(store, name, password)
+        typer.echo(f"ok: reviewer {name} saved in {settings.storage.database_path}")
+
+    @users_app.command("list")
+    def users_list(config: ConfigOption = None, database: DatabaseOption = None) -> None:
+        """List the reviewers and when each was added.
+
+        Example: replyaudit users list --database data/demo.sqlite3
+        """
+        from replyaudit.store import Store
+
+        settings = _settings(config, database)
+        with Store(settings.storage.database_path) as store:
+            for row in store.users():
+                typer.echo(f"{row['name']}\t{row['created_at']}")
+
+    @app.command()
+    def export(
+        config: ConfigOption = None,
+        database: DatabaseOption = None,
+        fmt: Annotated[ExportFormat, typer.Option("--format", help="csv or xlsx (with summary and charts).")] = ExportFormat.csv,
+        output: Annotated[Optional[Path], typer.Option("--output", "-o", help="File to write (default: replyaudit-export.<format>).")] = None,
+        campaign: Annotated[Optional[str], typer.Option(help="Only this campaign (default: all).")] = None,
+        include_all: Annotated[bool, typer.Option("--all", help="Include scorecards not yet approved.")] = False,
+    ) -> None:
+        """Export scorecards, one row per inquiry: a value and points per question, total, delay, evidence.
+
+        Example: replyaudit export --format xlsx --output scorecards.xlsx --database data/demo.sqlite3
+        """
+        from replyaudit.export import export_file
+        from replyaudit.scorecard import load_scorecard
+        from replyaudit.store import Store
+
+        settings = _settings(config, database)
+        target = output or Path(f"replyaudit-export.{fmt.value}")
+        with Store(settings.storage.database_path) as store:
+            count = export_file(store, load_scorecard(settings.rules_dir), target, fmt.value, campaign, include_all)
+        kind = "scorecard(s)" if include_all else "approved scorecard(s)"
+        typer.echo(f"ok: {count} {kind} written to {target}")
