@@ -67,3 +67,24 @@ def test_inspect_unreadable_file_is_one_line_without_traceback(cli, tmp_path):
     assert len(err.strip().splitlines()) == 1
     code, _, err = cli("inspect", tmp_path / "absent.eml")
     assert code != 0 and "absent.eml" in err
+
+
+def test_rules_check_passes_on_bundled_rules(cli):
+    code, out, _ = cli("rules", "check")
+    assert code == 0
+    assert "13 questions, 29 points" in out and out.count("ok") >= 2
+
+
+def test_rules_check_reports_a_broken_rule_with_its_id(cli, tmp_path):
+    import shutil
+    from pathlib import Path
+
+    rules = Path(__file__).resolve().parents[1] / "rules"
+    for path in rules.glob("*.toml"):
+        shutil.copy(path, tmp_path / path.name)
+    target = tmp_path / "q06_proposed_call.toml"
+    text = target.read_text()
+    target.write_text(text.replace('id = "', 'id = "NOT AN ID ', 1))
+    code, out, err = cli("rules", "check", tmp_path)
+    assert code == 2
+    assert "q06_proposed_call.toml" in out + err and "NOT AN ID" in out + err
