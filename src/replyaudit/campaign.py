@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import re
 from datetime import date, datetime, time
 from pathlib import Path
@@ -9,14 +10,39 @@ from typing import Any, Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import holidays as holidays_lib
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    ValidationError,
+    field_validator,
+    model_validator,
+)
 
 from replyaudit.errors import ConfigError, Problem
 from replyaudit.validation import problems_from_validation, read_toml
 
 WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
-TOPICS = ("price", "availability", "delivery", "trade_in", "financing", "range", "options", "other")
-Topic = Literal["price", "availability", "delivery", "trade_in", "financing", "range", "options", "other"]
+TOPICS = (
+    "price",
+    "availability",
+    "delivery",
+    "trade_in",
+    "financing",
+    "range",
+    "options",
+    "other",
+)
+Topic = Literal[
+    "price",
+    "availability",
+    "delivery",
+    "trade_in",
+    "financing",
+    "range",
+    "options",
+    "other",
+]
 
 _INTERVAL = re.compile(r"^\s*(\d{1,2}):(\d{2})\s*-\s*(\d{1,2}):(\d{2})\s*$")
 # French département numbers that the `holidays` package files under another code.
@@ -32,22 +58,30 @@ def parse_interval(text: str) -> tuple[time, time]:
     """'09:00-12:00' -> (09:00, 12:00); '24:00' is allowed as an end (midnight)."""
     match = _INTERVAL.match(text) if isinstance(text, str) else None
     if not match:
-        raise ValueError(f'an interval "HH:MM-HH:MM" such as "09:00-12:00"; found {text!r}; fix: write it in that form')
+        raise ValueError(
+            f'an interval "HH:MM-HH:MM" such as "09:00-12:00"; found {text!r}; fix: write it in that form'
+        )
     h1, m1, h2, m2 = (int(g) for g in match.groups())
     if h1 > 23 or m1 > 59 or h2 > 24 or m2 > 59 or (h2 == 24 and m2):
-        raise ValueError(f"hours from 00:00 to 24:00; found {text!r}; fix: correct the hour or minute")
+        raise ValueError(
+            f"hours from 00:00 to 24:00; found {text!r}; fix: correct the hour or minute"
+        )
     start = time(h1, m1)
     end = time.max if h2 == 24 else time(h2, m2)
     if end <= start:
-        raise ValueError(f"an interval that ends after it starts; found {text!r}; fix: swap or correct the times")
+        raise ValueError(
+            f"an interval that ends after it starts; found {text!r}; fix: swap or correct the times"
+        )
     return start, end
 
 
 def _check_intervals(items: list[str], where: str) -> list[str]:
     parsed = sorted(parse_interval(item) for item in items)
-    for (_, end), (start, _) in zip(parsed, parsed[1:]):
+    for (_, end), (start, _) in itertools.pairwise(parsed):
         if start < end:
-            raise ValueError(f"non-overlapping intervals on {where}; found {items}; fix: merge or separate them")
+            raise ValueError(
+                f"non-overlapping intervals on {where}; found {items}; fix: merge or separate them"
+            )
     return items
 
 
@@ -64,10 +98,14 @@ def resolve_holiday_region(code: str) -> tuple[str, str | None]:
     if not subdiv:
         return country, None
     subdiv = _DEPARTEMENT_ALIASES.get(subdiv, subdiv) if country == "FR" else subdiv
-    known = set(getattr(cls, "subdivisions", ())) | set(getattr(cls, "subdivisions_aliases", {}))
+    known = set(getattr(cls, "subdivisions", ())) | set(
+        getattr(cls, "subdivisions_aliases", {})
+    )
     if subdiv not in known:
         choices = ", ".join(f"{country}-{s}" for s in getattr(cls, "subdivisions", ()))
-        raise ValueError(f"a subdivision of {country} ({choices}, or FR-67/FR-68 for Alsace); found {code!r}; fix: use one of those")
+        raise ValueError(
+            f"a subdivision of {country} ({choices}, or FR-67/FR-68 for Alsace); found {code!r}; fix: use one of those"
+        )
     return country, subdiv
 
 
@@ -82,7 +120,9 @@ def parse_closure(text: str) -> tuple[date, date]:
             f'an ISO date or interval such as "2026-08-10/2026-08-21"; found {text!r}; fix: write it in that form'
         ) from None
     if last < first:
-        raise ValueError(f"an interval whose end is not before its start; found {text!r}; fix: swap the dates")
+        raise ValueError(
+            f"an interval whose end is not before its start; found {text!r}; fix: swap the dates"
+        )
     return first, last
 
 
@@ -146,7 +186,9 @@ class Dealer(_Strict):
     def _hours(cls, value: dict[str, list[str]]) -> dict[str, list[str]]:
         for day, items in value.items():
             if day not in WEEKDAYS:
-                raise ValueError(f"weekday keys {', '.join(WEEKDAYS)}; found {day!r}; fix: rename the key")
+                raise ValueError(
+                    f"weekday keys {', '.join(WEEKDAYS)}; found {day!r}; fix: rename the key"
+                )
             _check_intervals(items, day)
         return value
 
@@ -182,7 +224,9 @@ class Inquiry(_Strict):
     @classmethod
     def _email(cls, value: str) -> str:
         if not _EMAIL.match(value.strip()):
-            raise ValueError(f"an e-mail address; found {value!r}; fix: write the shopper's full address")
+            raise ValueError(
+                f"an e-mail address; found {value!r}; fix: write the shopper's full address"
+            )
         return value.strip().lower()
 
     @field_validator("sent_at")
@@ -206,11 +250,13 @@ class Campaign(_Strict):
     inquiries: list[Inquiry] = Field(default_factory=list)
 
     @model_validator(mode="after")
-    def _references(self) -> "Campaign":
+    def _references(self) -> Campaign:
         ids = [d.id for d in self.dealers]
         dupes = sorted({i for i in ids if ids.count(i) > 1})
         if dupes:
-            raise ValueError(f"unique dealer ids; found {dupes} more than once; fix: rename one of them")
+            raise ValueError(
+                f"unique dealer ids; found {dupes} more than once; fix: rename one of them"
+            )
         known = set(ids)
         bad = [q.id for q in self.inquiries if q.dealer not in known]
         if bad:
@@ -220,7 +266,9 @@ class Campaign(_Strict):
         qids = [q.id for q in self.inquiries]
         qdupes = sorted({i for i in qids if qids.count(i) > 1})
         if qdupes:
-            raise ValueError(f"unique inquiry ids; found {qdupes} more than once; fix: rename one of them")
+            raise ValueError(
+                f"unique inquiry ids; found {qdupes} more than once; fix: rename one of them"
+            )
         return self
 
     def dealer(self, dealer_id: str) -> Dealer:

@@ -3,13 +3,12 @@
 from __future__ import annotations
 
 import json
-import logging
 import sys
 import tempfile
 from datetime import datetime
 from enum import StrEnum
 from pathlib import Path
-from typing import Annotated, Any, Optional
+from typing import Annotated, Any
 
 import typer
 
@@ -17,6 +16,7 @@ from replyaudit import __version__
 from replyaudit.config import PROJECT_ROOT, Settings, load_settings
 from replyaudit.errors import ReplyAuditError
 from replyaudit.logs import setup_logging
+from replyaudit.models import Policy
 
 app = typer.Typer(
     name="replyaudit",
@@ -26,10 +26,17 @@ app = typer.Typer(
     rich_markup_mode=None,
     pretty_exceptions_enable=False,
 )
-rules_app = typer.Typer(help="Check the rule files of the scorecard.", no_args_is_help=True)
+rules_app = typer.Typer(
+    help="Check the rule files of the scorecard.", no_args_is_help=True
+)
 app.add_typer(rules_app, name="rules")
 config_app = typer.Typer(help="Check a settings file.", no_args_is_help=True)
 app.add_typer(config_app, name="config")
+
+
+class PolicyChoice(StrEnum):
+    open_hours = "open-hours"
+    calendar = "calendar"
 
 
 class Format(StrEnum):
@@ -38,13 +45,22 @@ class Format(StrEnum):
 
 
 ConfigOption = Annotated[
-    Optional[Path],
-    typer.Option("--config", "-c", help="Settings file (TOML); default $REPLYAUDIT_CONFIG, else built-in defaults."),
+    Path | None,
+    typer.Option(
+        "--config",
+        "-c",
+        help="Settings file (TOML); default $REPLYAUDIT_CONFIG, else built-in defaults.",
+    ),
 ]
 DatabaseOption = Annotated[
-    Optional[Path], typer.Option("--database", help="SQLite file to use instead of the configured one.")
+    Path | None,
+    typer.Option(
+        "--database", help="SQLite file to use instead of the configured one."
+    ),
 ]
-FormatOption = Annotated[Format, typer.Option("--format", help="text for people, json for programs.")]
+FormatOption = Annotated[
+    Format, typer.Option("--format", help="text for people, json for programs.")
+]
 
 
 class State:
@@ -76,8 +92,21 @@ def _version(value: bool) -> None:
 
 @app.callback()
 def _main(
-    verbose: Annotated[int, typer.Option("--verbose", "-v", count=True, help="More log lines on stderr (-v info, -vv debug).")] = 0,
-    version: Annotated[bool, typer.Option("--version", callback=_version, is_eager=True, help="Print the version.")] = False,
+    verbose: Annotated[
+        int,
+        typer.Option(
+            "--verbose",
+            "-v",
+            count=True,
+            help="More log lines on stderr (-v info, -vv debug).",
+        ),
+    ] = 0,
+    version: Annotated[
+        bool,
+        typer.Option(
+            "--version", callback=_version, is_eager=True, help="Print the version."
+        ),
+    ] = False,
 ) -> None:
     """replyaudit pre-fills the mystery-shopping scorecard from dealer replies, with evidence."""
     State.verbose = verbose
@@ -93,11 +122,18 @@ def _print_replay(report: Any, scorecard: Any) -> None:
 
 @app.command()
 def replay(
-    corpus: Annotated[Path, typer.Argument(help="Corpus folder: campaign.toml and cases/<id>/ (FORMAT.md).")],
+    corpus: Annotated[
+        Path,
+        typer.Argument(
+            help="Corpus folder: campaign.toml and cases/<id>/ (FORMAT.md)."
+        ),
+    ],
     config: ConfigOption = None,
     database: DatabaseOption = None,
     output: FormatOption = Format.text,
-    now: Annotated[Optional[str], typer.Option(help="Analyse as of this ISO instant (default: now).")] = None,
+    now: Annotated[
+        str | None, typer.Option(help="Analyse as of this ISO instant (default: now).")
+    ] = None,
 ) -> None:
     """Run the whole analysis on a saved corpus and print one line per case.
 
@@ -110,23 +146,52 @@ def replay(
     scorecard = load_scorecard(settings.rules_dir)
     with open_store(settings) as store:
         report = run_replay(
-            corpus, store, settings.rules_dir, policy=settings.timing.policy, now=_instant(now),
-            progress=_progress_bar("replaying"), scorecard=scorecard,
+            corpus,
+            store,
+            settings.rules_dir,
+            policy=settings.timing.policy,
+            now=_instant(now),
+            progress=_progress_bar("replaying"),
+            scorecard=scorecard,
         )
     if output == Format.json:
-        typer.echo(json.dumps([json.loads(r.model_dump_json()) for r in report.results], ensure_ascii=False, indent=2))
+        typer.echo(
+            json.dumps(
+                [json.loads(r.model_dump_json()) for r in report.results],
+                ensure_ascii=False,
+                indent=2,
+            )
+        )
         return
     _print_replay(report, scorecard)
 
 
 @app.command()
 def calibrate(
-    corpus: Annotated[Path, typer.Argument(help="Labelled corpus folder with [expected] answers.")],
+    corpus: Annotated[
+        Path, typer.Argument(help="Labelled corpus folder with [expected] answers.")
+    ],
     config: ConfigOption = None,
-    database: Annotated[Optional[Path], typer.Option("--database", help="Keep the replay in this SQLite file (default: a temporary one).")] = None,
+    database: Annotated[
+        Path | None,
+        typer.Option(
+            "--database",
+            help="Keep the replay in this SQLite file (default: a temporary one).",
+        ),
+    ] = None,
     output: FormatOption = Format.text,
-    min_agreement: Annotated[Optional[float], typer.Option("--min-agreement", min=0.0, max=1.0, help="Exit 1 when the overall agreement is below this.")] = None,
-    now: Annotated[Optional[str], typer.Option(help="Analyse as of this ISO instant (default: now).")] = None,
+    min_agreement: Annotated[
+        float | None,
+        typer.Option(
+            "--min-agreement",
+            min=0.0,
+            max=1.0,
+            help="Exit 1 when the overall agreement is below this.",
+        ),
+    ] = None,
+    now: Annotated[
+        str | None, typer.Option(help="Analyse as of this ISO instant (default: now).")
+    ] = None,
 ) -> None:
     """Replay a labelled corpus and measure agreement with the approved answers.
 
@@ -140,11 +205,19 @@ def calibrate(
 
     settings = load_settings(config)
     scorecard = load_scorecard(settings.rules_dir)
-    with tempfile.TemporaryDirectory(prefix="replyaudit-calibrate-") as tmp:
-        with Store(database or Path(tmp) / "calibrate.sqlite3") as store:
-            report = run_replay(corpus, store, settings.rules_dir, policy=settings.timing.policy, now=_instant(now),
-                                progress=_progress_bar("replaying") if output == Format.text else None,
-                                scorecard=scorecard)
+    with (
+        tempfile.TemporaryDirectory(prefix="replyaudit-calibrate-") as tmp,
+        Store(database or Path(tmp) / "calibrate.sqlite3") as store,
+    ):
+        report = run_replay(
+            corpus,
+            store,
+            settings.rules_dir,
+            policy=settings.timing.policy,
+            now=_instant(now),
+            progress=_progress_bar("replaying") if output == Format.text else None,
+            scorecard=scorecard,
+        )
     result = run_calibrate(report, scorecard)
     if output == Format.json:
         typer.echo(json.dumps(result.report, ensure_ascii=False, indent=2, default=str))
@@ -161,8 +234,14 @@ def calibrate(
 
 @app.command()
 def demo(
-    serve: Annotated[bool, typer.Option("--serve/--no-serve", help="Open the review page afterwards.")] = True,
-    data_dir: Annotated[Optional[Path], typer.Option(help="Where the demo database goes (default: ./data).")] = None,
+    serve: Annotated[
+        bool,
+        typer.Option("--serve/--no-serve", help="Open the review page afterwards."),
+    ] = True,
+    data_dir: Annotated[
+        Path | None,
+        typer.Option(help="Where the demo database goes (default: ./data)."),
+    ] = None,
 ) -> None:
     """Replay the bundled corpus into a local SQLite store, print the scorecards, open the review page.
 
@@ -184,15 +263,34 @@ def demo(
 
 @app.command()
 def delay(
-    dealer: Annotated[Optional[str], typer.Option(help="Dealer id in the campaign.")] = None,
-    start: Annotated[Optional[str], typer.Option("--from", help="ISO instant with offset, e.g. 2026-06-07T15:00:00+02:00.")] = None,
-    end: Annotated[Optional[str], typer.Option("--to", help="ISO instant with offset.")] = None,
-    campaign: Annotated[Optional[Path], typer.Option(help="Campaign TOML (a corpus's campaign.toml works).")] = None,
-    case: Annotated[Optional[str], typer.Option(help="A case of the store instead of --from/--to: explains its questions 1 and 8.")] = None,
+    dealer: Annotated[
+        str | None, typer.Option(help="Dealer id in the campaign.")
+    ] = None,
+    start: Annotated[
+        str | None,
+        typer.Option(
+            "--from", help="ISO instant with offset, e.g. 2026-06-07T15:00:00+02:00."
+        ),
+    ] = None,
+    end: Annotated[
+        str | None, typer.Option("--to", help="ISO instant with offset.")
+    ] = None,
+    campaign: Annotated[
+        Path | None,
+        typer.Option(help="Campaign TOML (a corpus's campaign.toml works)."),
+    ] = None,
+    case: Annotated[
+        str | None,
+        typer.Option(
+            help="A case of the store instead of --from/--to: explains its questions 1 and 8."
+        ),
+    ] = None,
     config: ConfigOption = None,
     database: DatabaseOption = None,
     output: FormatOption = Format.text,
-    policy: Annotated[Optional[str], typer.Option(help="open-hours or calendar (default: the setting).")] = None,
+    policy: Annotated[
+        PolicyChoice | None, typer.Option(help="Timing policy (default: the setting).")
+    ] = None,
 ) -> None:
     """Explain how a delay was counted in a dealer's opening hours.
 
@@ -201,16 +299,18 @@ def delay(
     from replyaudit.explain import explain_case, explain_instants
 
     settings = settings_from(config, database)
-    chosen = policy or settings.timing.policy
+    chosen: Policy = settings.timing.policy if policy is None else policy.value  # type: ignore[assignment]
     if case is not None:
         with open_store(settings) as store:
             payload = explain_case(store, case, chosen)
     else:
-        payload = explain_instants(campaign or settings.campaign, dealer, start, end, chosen)
+        payload = explain_instants(
+            campaign or settings.campaign, dealer, start, end, chosen
+        )
     if output == Format.json:
         typer.echo(json.dumps(payload, ensure_ascii=False, indent=2, default=str))
     else:
-        for item in payload["delays"] if "delays" in payload else [payload]:
+        for item in payload.get("delays", [payload]):
             prefix = f"{item['label']}: " if "label" in item else ""
             typer.echo(prefix + item["explanation"])
 
@@ -218,8 +318,16 @@ def delay(
 @app.command()
 def inspect(
     file: Annotated[Path, typer.Argument(help="An .eml file.")],
-    campaign: Annotated[Optional[Path], typer.Option(help="Campaign TOML, to show the match and the checks.")] = None,
-    case: Annotated[Optional[Path], typer.Option(help="A corpus case folder: its case.toml gives the inquiry for the checks.")] = None,
+    campaign: Annotated[
+        Path | None,
+        typer.Option(help="Campaign TOML, to show the match and the checks."),
+    ] = None,
+    case: Annotated[
+        Path | None,
+        typer.Option(
+            help="A corpus case folder: its case.toml gives the inquiry for the checks."
+        ),
+    ] = None,
     output: FormatOption = Format.text,
 ) -> None:
     """Show how one message was understood: headers, arrival, class, new text, quote, signature.
@@ -238,7 +346,9 @@ def inspect(
 
 @rules_app.command("check")
 def rules_check(
-    rules_dir: Annotated[Optional[Path], typer.Argument(help="Rules folder (default: the configured one).")] = None,
+    rules_dir: Annotated[
+        Path | None, typer.Argument(help="Rules folder (default: the configured one).")
+    ] = None,
     config: ConfigOption = None,
 ) -> None:
     """Validate the scorecard and every rule file; list every problem at once.
@@ -250,7 +360,9 @@ def rules_check(
 
     folder = rules_dir or load_settings(config).rules_dir
     card = load_scorecard(folder)
-    typer.echo(f"ok: scorecard {card.name!r}, {len(card.questions)} questions, {card.max_points} points")
+    typer.echo(
+        f"ok: scorecard {card.name!r}, {len(card.questions)} questions, {card.max_points} points"
+    )
     lines = check_rules(folder)
     for line in lines:
         typer.echo(line)
@@ -259,7 +371,9 @@ def rules_check(
 
 
 @config_app.command("check")
-def config_check(file: Annotated[Path, typer.Argument(help="Settings file to validate.")]) -> None:
+def config_check(
+    file: Annotated[Path, typer.Argument(help="Settings file to validate.")],
+) -> None:
     """Validate a settings file and its campaign; list every problem at once.
 
     Example: replyaudit config check config.example.toml
@@ -267,10 +381,14 @@ def config_check(file: Annotated[Path, typer.Argument(help="Settings file to val
     from replyaudit.campaign import load_campaign
 
     settings = load_settings(file)
-    typer.echo(f"ok: {file} (database {settings.storage.database_path}, rules {settings.rules_dir})")
+    typer.echo(
+        f"ok: {file} (database {settings.storage.database_path}, rules {settings.rules_dir})"
+    )
     if settings.campaign is not None:
         campaign = load_campaign(settings.campaign)
-        typer.echo(f"ok: campaign {settings.campaign}: {len(campaign.dealers)} dealer(s), {len(campaign.inquiries)} inquiry(ies)")
+        typer.echo(
+            f"ok: campaign {settings.campaign}: {len(campaign.dealers)} dealer(s), {len(campaign.inquiries)} inquiry(ies)"
+        )
 
 
 def _instant(text: str | None) -> datetime | None:
@@ -279,9 +397,13 @@ def _instant(text: str | None) -> datetime | None:
     try:
         value = datetime.fromisoformat(text)
     except ValueError:
-        raise typer.BadParameter(f"expected an ISO instant with offset such as 2026-06-08T11:30:00+02:00, found {text!r}") from None
+        raise typer.BadParameter(
+            f"expected an ISO instant with offset such as 2026-06-08T11:30:00+02:00, found {text!r}"
+        ) from None
     if value.tzinfo is None:
-        raise typer.BadParameter(f"expected an instant with its UTC offset, found {text!r}; add e.g. +02:00")
+        raise typer.BadParameter(
+            f"expected an instant with its UTC offset, found {text!r}; add e.g. +02:00"
+        )
     return value
 
 

@@ -6,7 +6,14 @@ import os
 from pathlib import Path
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    ValidationError,
+    field_validator,
+    model_validator,
+)
 
 from replyaudit.errors import ConfigError
 from replyaudit.validation import problems_from_validation, read_toml
@@ -61,11 +68,11 @@ class MailboxSettings(_Section):
     timeout_seconds: float = Field(default=30.0, gt=0)
 
     @model_validator(mode="after")
-    def _plain_needs_consent(self) -> "MailboxSettings":
+    def _plain_needs_consent(self) -> MailboxSettings:
         if self.security == "plain" and not self.allow_insecure:
             raise ValueError(
                 'security = "imaps" or "starttls"; found "plain" without allow_insecure = true; '
-                'fix: use TLS, or set allow_insecure = true for a local test server only'
+                "fix: use TLS, or set allow_insecure = true for a local test server only"
             )
         return self
 
@@ -119,7 +126,9 @@ def _resolve_relative(settings: Settings, base: Path) -> Settings:
 
     settings.campaign = fix(settings.campaign)
     settings.rules_dir = fix(settings.rules_dir) or settings.rules_dir
-    settings.storage.data_dir = fix(settings.storage.data_dir) or settings.storage.data_dir
+    settings.storage.data_dir = (
+        fix(settings.storage.data_dir) or settings.storage.data_dir
+    )
     settings.storage.database = fix(settings.storage.database)
     settings.mailbox.ca_file = fix(settings.mailbox.ca_file)
     settings.scan.lock_file = fix(settings.scan.lock_file)
@@ -137,5 +146,7 @@ def load_settings(path: Path | None = None) -> Settings:
     try:
         settings = Settings.model_validate(data)
     except ValidationError as exc:
-        raise ConfigError(str(path), problems_from_validation(exc, data, str(path))) from None
+        raise ConfigError(
+            str(path), problems_from_validation(exc, data, str(path))
+        ) from None
     return _resolve_relative(settings, path.resolve().parent)

@@ -42,4 +42,8 @@ class CaseContext:
         return self.replies[1:]
 
     def role_of(self, message: ParsedMessage) -> str:
-        return "initial" if self.replies and message.sha256 == self.replies[0].sha256 else "follow_up"
+        return (
+            "initial"
+            if self.replies and message.sha256 == self.replies[0].sha256
+            else "follow_up"
+        )

@@ -14,7 +14,16 @@ from replyaudit.models import AnswerValue
 from replyaudit.scorecard import Scorecard
 from replyaudit.validation import problems_from_validation, read_toml
 
-_INQUIRY_KEYS = {"dealer", "shopper", "topic", "question", "subject", "sent_at", "message_id", "wave"}
+_INQUIRY_KEYS = {
+    "dealer",
+    "shopper",
+    "topic",
+    "question",
+    "subject",
+    "sent_at",
+    "message_id",
+    "wave",
+}
 
 
 @dataclass
@@ -45,13 +54,27 @@ def _read_case(folder: Path, campaign: Campaign, scorecard: Scorecard) -> Corpus
     if not path.is_file():
         raise ConfigError(
             str(path),
-            [Problem(str(path), "a case.toml beside the .eml files", "no such file", "add case.toml (see FORMAT.md)")],
+            [
+                Problem(
+                    str(path),
+                    "a case.toml beside the .eml files",
+                    "no such file",
+                    "add case.toml (see FORMAT.md)",
+                )
+            ],
         )
     data: dict[str, Any] = read_toml(path, "case")
     problems: list[Problem] = []
     unknown = sorted(set(data) - _INQUIRY_KEYS - {"expected", "id"})
     for key in unknown:
-        problems.append(Problem(f"{path}: {key}", f"one of {sorted(_INQUIRY_KEYS | {'expected'})}", repr(key), "remove or rename the key"))
+        problems.append(
+            Problem(
+                f"{path}: {key}",
+                f"one of {sorted(_INQUIRY_KEYS | {'expected'})}",
+                repr(key),
+                "remove or rename the key",
+            )
+        )
     fields = {k: v for k, v in data.items() if k in _INQUIRY_KEYS}
     fields["id"] = str(data.get("id", folder.name))
     inquiry = None
@@ -62,30 +85,55 @@ def _read_case(folder: Path, campaign: Campaign, scorecard: Scorecard) -> Corpus
     dealers = [d.id for d in campaign.dealers]
     if inquiry is not None and inquiry.dealer not in dealers:
         problems.append(
-            Problem(f"{path}: dealer", f"a dealer id of campaign.toml ({', '.join(dealers)})", repr(inquiry.dealer), "correct the dealer id or add the dealer")
+            Problem(
+                f"{path}: dealer",
+                f"a dealer id of campaign.toml ({', '.join(dealers)})",
+                repr(inquiry.dealer),
+                "correct the dealer id or add the dealer",
+            )
         )
     expected = data.get("expected", {})
     if not isinstance(expected, dict):
-        problems.append(Problem(f"{path}: expected", "a table [expected]", repr(expected), "write the approved answers under [expected]"))
+        problems.append(
+            Problem(
+                f"{path}: expected",
+                "a table [expected]",
+                repr(expected),
+                "write the approved answers under [expected]",
+            )
+        )
         expected = {}
     for key, value in expected.items():
         why = scorecard.check_value(key, value)
         if why:
-            problems.append(Problem(f"{path}: expected.{key}", why.split(", found ")[0], repr(value), "use an option listed in FORMAT.md"))
+            problems.append(
+                Problem(
+                    f"{path}: expected.{key}",
+                    why.split(", found ")[0],
+                    repr(value),
+                    "use an option listed in FORMAT.md",
+                )
+            )
     if problems or inquiry is None:
         raise ConfigError(str(path), problems)
-    files = sorted(p for p in folder.iterdir() if p.suffix.lower() == ".eml" and p.is_file())
+    files = sorted(
+        p for p in folder.iterdir() if p.suffix.lower() == ".eml" and p.is_file()
+    )
     return CorpusCase(folder.name, folder, inquiry, dict(expected), files)
 
 
 def load_corpus(root: Path, scorecard: Scorecard) -> Corpus:
     """Read a corpus; a bad case is skipped with its problems, a bad campaign stops everything."""
     if not root.is_dir():
-        raise CorpusError(f"{root}: expected a corpus folder (campaign.toml and cases/), found no such folder. Fix: check the path")
+        raise CorpusError(
+            f"{root}: expected a corpus folder (campaign.toml and cases/), found no such folder. Fix: check the path"
+        )
     campaign = load_campaign(root / "campaign.toml")
     cases_dir = root / "cases"
     if not cases_dir.is_dir():
-        raise CorpusError(f"{cases_dir}: expected a cases/ folder with one sub-folder per case, found none. Fix: see FORMAT.md")
+        raise CorpusError(
+            f"{cases_dir}: expected a cases/ folder with one sub-folder per case, found none. Fix: see FORMAT.md"
+        )
     cases: list[CorpusCase] = []
     skipped: list[Problem] = []
     for folder in sorted(p for p in cases_dir.iterdir() if p.is_dir()):
@@ -94,5 +142,7 @@ def load_corpus(root: Path, scorecard: Scorecard) -> Corpus:
         except ConfigError as exc:
             skipped += exc.problems
     inquiries = [case.inquiry for case in cases]
-    full = campaign.model_copy(update={"inquiries": list(campaign.inquiries) + inquiries})
+    full = campaign.model_copy(
+        update={"inquiries": list(campaign.inquiries) + inquiries}
+    )
     return Corpus(root, full, cases, skipped)

@@ -10,78 +10,123 @@ from typing import Any
 
 from replyaudit.campaign import Campaign, load_campaign
 from replyaudit.errors import ConfigError, MessageError, Problem, ReplyAuditError
-from replyaudit.models import CaseResult
+from replyaudit.models import CaseResult, Policy
 from replyaudit.store import Store
 
 
 def _instant(text: str | None, option: str) -> datetime:
     if not text:
-        raise ReplyAuditError(f"{option}: expected an ISO instant with offset, found nothing. Fix: give {option} 2026-06-08T11:30:00+02:00")
+        raise ReplyAuditError(
+            f"{option}: expected an ISO instant with offset, found nothing. Fix: give {option} 2026-06-08T11:30:00+02:00"
+        )
     try:
         value = datetime.fromisoformat(text)
     except ValueError:
-        raise ReplyAuditError(f"{option}: expected an ISO instant such as 2026-06-08T11:30:00+02:00, found {text!r}. Fix: write it in that form") from None
+        raise ReplyAuditError(
+            f"{option}: expected an ISO instant such as 2026-06-08T11:30:00+02:00, found {text!r}. Fix: write it in that form"
+        ) from None
     if value.tzinfo is None:
-        raise ReplyAuditError(f"{option}: expected an instant with its UTC offset, found {text!r}. Fix: add the offset, e.g. +02:00")
+        raise ReplyAuditError(
+            f"{option}: expected an instant with its UTC offset, found {text!r}. Fix: add the offset, e.g. +02:00"
+        )
     return value
 
 
-def explain_instants(campaign_path: Path | None, dealer_id: str | None, start: str | None, end: str | None, policy: str) -> dict[str, Any]:
+def explain_instants(
+    campaign_path: Path | None,
+    dealer_id: str | None,
+    start: str | None,
+    end: str | None,
+    policy: Policy,
+) -> dict[str, Any]:
     """The delay between two instants in one dealer's opening hours, with its timeline."""
     from replyaudit.clock import explain_delay
 
     if campaign_path is None:
-        raise ReplyAuditError("--campaign: expected a campaign file, found none. Fix: give --campaign FILE or set `campaign` in the settings")
+        raise ReplyAuditError(
+            "--campaign: expected a campaign file, found none. Fix: give --campaign FILE or set `campaign` in the settings"
+        )
     campaign = load_campaign(campaign_path)
     if not dealer_id:
-        raise ReplyAuditError(f"--dealer: expected one of {[d.id for d in campaign.dealers]}, found nothing. Fix: give --dealer ID")
+        raise ReplyAuditError(
+            f"--dealer: expected one of {[d.id for d in campaign.dealers]}, found nothing. Fix: give --dealer ID"
+        )
     try:
         dealer = campaign.dealer(dealer_id)
     except KeyError:
-        raise ReplyAuditError(f"--dealer: expected one of {[d.id for d in campaign.dealers]}, found {dealer_id!r}. Fix: use a dealer id of {campaign_path}") from None
-    payload = explain_delay(dealer, _instant(start, "--from"), _instant(end, "--to"), policy)
+        raise ReplyAuditError(
+            f"--dealer: expected one of {[d.id for d in campaign.dealers]}, found {dealer_id!r}. Fix: use a dealer id of {campaign_path}"
+        ) from None
+    payload = explain_delay(
+        dealer, _instant(start, "--from"), _instant(end, "--to"), policy
+    )
     return dict(payload, dealer=dealer.id)
 
 
 def explain_case(store: Store, case_id: str, policy: str) -> dict[str, Any]:
     """Questions 1 and 8 of a stored case, as they were counted."""
-    rows = store.db.execute("SELECT * FROM cases WHERE inquiry_id = ?", (case_id,)).fetchall()
+    rows = store.db.execute(
+        "SELECT * FROM cases WHERE inquiry_id = ?", (case_id,)
+    ).fetchall()
     if not rows:
-        raise ReplyAuditError(f"--case: expected a case of the store {store.path}, found no case {case_id!r}. Fix: run replay or scan first, or check the id")
+        raise ReplyAuditError(
+            f"--case: expected a case of the store {store.path}, found no case {case_id!r}. Fix: run replay or scan first, or check the id"
+        )
     result = CaseResult.model_validate_json(rows[-1]["result"])
     delays = []
     for label, timing, key in (
-        ("question 1 (first personalised reply)", result.response_timing, "response_time"),
+        (
+            "question 1 (first personalised reply)",
+            result.response_timing,
+            "response_time",
+        ),
         ("question 8 (follow-up)", result.follow_up_timing, "follow_up"),
     ):
         answer = result.answers[key]
         if timing is None:
-            delays.append({"label": label, "explanation": f"{answer.note}: {answer.value}", "bucket": None, "open_minutes": None, "policy": policy})
+            delays.append(
+                {
+                    "label": label,
+                    "explanation": f"{answer.note}: {answer.value}",
+                    "bucket": None,
+                    "open_minutes": None,
+                    "policy": policy,
+                }
+            )
             continue
         item = json.loads(timing.model_dump_json())
         item["label"] = label
         item["answer"] = answer.value
         delays.append(item)
-    return {"case": case_id, "dealer": result.dealer_id, "campaign": rows[-1]["campaign"], "delays": delays}
+    return {
+        "case": case_id,
+        "dealer": result.dealer_id,
+        "campaign": rows[-1]["campaign"],
+        "delays": delays,
+    }
 
 
 def _case_campaign(case_dir: Path) -> tuple[Campaign, str]:
-    from replyaudit.corpus import load_corpus
     from replyaudit.config import default_rules_dir
+    from replyaudit.corpus import load_corpus
     from replyaudit.scorecard import load_scorecard
 
     corpus = load_corpus(case_dir.parent.parent, load_scorecard(default_rules_dir()))
     return corpus.campaign, case_dir.name
 
 
-def inspect_file(path: Path, campaign_path: Path | None, case_dir: Path | None) -> dict[str, Any]:
+def inspect_file(
+    path: Path, campaign_path: Path | None, case_dir: Path | None
+) -> dict[str, Any]:
     """How one .eml was understood; with a campaign, its match; with a case, what each check found."""
     from replyaudit.message import inspect_message
 
     try:
         raw = path.read_bytes()
     except OSError as exc:
-        raise MessageError(f"{path}: expected a readable .eml file, found {exc.strerror or exc}. Fix: check the path") from None
+        raise MessageError(
+            f"{path}: expected a readable .eml file, found {exc.strerror or exc}. Fix: check the path"
+        ) from None
     campaign = None
     inquiry_id = None
     if case_dir is not None:
@@ -91,13 +136,17 @@ def inspect_file(path: Path, campaign_path: Path | None, case_dir: Path | None) 
     try:
         payload = inspect_message(raw, source=str(path), campaign=campaign)
     except MessageError as exc:
-        raise MessageError(f"{path}: {exc}. The file is not changed; check it is a saved e-mail (.eml)") from None
+        raise MessageError(
+            f"{path}: {exc}. The file is not changed; check it is a saved e-mail (.eml)"
+        ) from None
     if campaign is not None and inquiry_id is not None:
         payload["checks"] = _checks_for(raw, path, campaign, inquiry_id)
     return payload
 
 
-def _checks_for(raw: bytes, path: Path, campaign: Campaign, inquiry_id: str) -> dict[str, Any]:
+def _checks_for(
+    raw: bytes, path: Path, campaign: Campaign, inquiry_id: str
+) -> dict[str, Any]:
     from replyaudit.checks import load_rules, run_checks
     from replyaudit.config import default_rules_dir
     from replyaudit.context import CaseContext
@@ -107,12 +156,30 @@ def _checks_for(raw: bytes, path: Path, campaign: Campaign, inquiry_id: str) -> 
     try:
         inquiry = campaign.inquiry(inquiry_id)
     except KeyError:
-        raise ConfigError(str(path), [Problem(str(path), "a case of the corpus", inquiry_id, "give --case a corpus case folder")]) from None
+        raise ConfigError(
+            str(path),
+            [
+                Problem(
+                    str(path),
+                    "a case of the corpus",
+                    inquiry_id,
+                    "give --case a corpus case folder",
+                )
+            ],
+        ) from None
     message = parse_message(raw, source=str(path))
-    ctx = CaseContext(campaign=campaign, inquiry=inquiry, dealer=campaign.dealer(inquiry.dealer), inquiry_message=None, replies=[message])
+    ctx = CaseContext(
+        campaign=campaign,
+        inquiry=inquiry,
+        dealer=campaign.dealer(inquiry.dealer),
+        inquiry_message=None,
+        replies=[message],
+    )
     rules_dir = default_rules_dir()
     answers = run_checks(ctx, load_scorecard(rules_dir), load_rules(rules_dir))
-    return {key: json.loads(answer.model_dump_json()) for key, answer in answers.items()}
+    return {
+        key: json.loads(answer.model_dump_json()) for key, answer in answers.items()
+    }
 
 
 def inspect_lines(payload: dict[str, Any]) -> Iterator[str]:
@@ -121,7 +188,9 @@ def inspect_lines(payload: dict[str, Any]) -> Iterator[str]:
         if key == "checks":
             yield "checks (as if this were the first personalised reply):"
             for qkey, answer in value.items():
-                evidence = answer["evidence"][0]["sentence"] if answer["evidence"] else ""
+                evidence = (
+                    answer["evidence"][0]["sentence"] if answer["evidence"] else ""
+                )
                 review = " needs review" if answer["needs_review"] else ""
                 yield f"  {qkey}: {answer['value']!r} ({answer['points']} pt, {answer['rule']}, conf {answer['confidence']:.2f}{review})"
                 if evidence:

@@ -46,16 +46,28 @@ class RedactingFilter(logging.Filter):
 
 def setup_logging(verbose: int = 0, stream=None) -> None:  # type: ignore[no-untyped-def]
     """Warnings by default, info with -v, debug with -vv; all through the redacting filter."""
-    level = logging.WARNING if verbose <= 0 else logging.INFO if verbose == 1 else logging.DEBUG
+    level = (
+        logging.WARNING
+        if verbose <= 0
+        else logging.INFO
+        if verbose == 1
+        else logging.DEBUG
+    )
     root = logging.getLogger()
     for handler in list(root.handlers):
         if getattr(handler, "_replyaudit", False):
             root.removeHandler(handler)
     handler = logging.StreamHandler(stream or sys.stderr)
     handler._replyaudit = True  # type: ignore[attr-defined]
-    handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s", "%Y-%m-%dT%H:%M:%S"))
+    handler.setFormatter(
+        logging.Formatter(
+            "%(asctime)s %(levelname)s %(name)s: %(message)s", "%Y-%m-%dT%H:%M:%S"
+        )
+    )
     handler.addFilter(RedactingFilter())
     root.addHandler(handler)
     root.setLevel(level)
     # imapclient logs the wire at debug level; keep it, redacted, only at -vv.
-    logging.getLogger("imapclient").setLevel(logging.DEBUG if verbose >= 2 else logging.WARNING)
+    logging.getLogger("imapclient").setLevel(
+        logging.DEBUG if verbose >= 2 else logging.WARNING
+    )

@@ -95,7 +95,12 @@ class MatchResult(_Record):
     candidates: list[tuple[str, float]] = Field(default_factory=list)
 
 
-Bucket = Literal["within_2h", "within_1_working_day", "within_2_working_days", "none_within_2_working_days"]
+Bucket = Literal[
+    "within_2h",
+    "within_1_working_day",
+    "within_2_working_days",
+    "none_within_2_working_days",
+]
 Policy = Literal["open-hours", "calendar"]
 
 

@@ -6,6 +6,7 @@ import logging
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
+from typing import Literal
 
 from replyaudit.campaign import Campaign, Dealer, Inquiry
 from replyaudit.checks import RuleSet, run_checks
@@ -17,6 +18,7 @@ from replyaudit.models import (
     Answer,
     CaseMessage,
     CaseResult,
+    CaseStatus,
     Classification,
     Evidence,
     Kind,
@@ -64,12 +66,19 @@ def ingest(
     """Keep the raw bytes first, then parse them; a parse failure is recorded, never fatal."""
     digest, new = store.put_raw(raw)
     store.add_source(
-        digest, campaign=campaign, origin=origin, location=location,
-        uidvalidity=uidvalidity, uid=uid, internaldate=internaldate,
+        digest,
+        campaign=campaign,
+        origin=origin,
+        location=location,
+        uidvalidity=uidvalidity,
+        uid=uid,
+        internaldate=internaldate,
     )
     existing = store.get_parsed(digest)
     if existing is not None and existing["parsed"] and not new:
-        return Ingested(digest, new, ParsedMessage.model_validate_json(existing["parsed"]))
+        return Ingested(
+            digest, new, ParsedMessage.model_validate_json(existing["parsed"])
+        )
     try:
         parsed = parse_message(raw, source=location, internaldate=internaldate)
     except MessageError as exc:
@@ -80,8 +89,12 @@ def ingest(
     store.put_parsed(digest, parsed.model_dump_json(), None)
     log.info(
         "kept message %s from %s: %s, %d bytes, arrival %s (%s)",
-        digest[:12], location, "new" if new else "known", len(raw),
-        parsed.arrival.isoformat() if parsed.arrival else "unknown", parsed.arrival_source,
+        digest[:12],
+        location,
+        "new" if new else "known",
+        len(raw),
+        parsed.arrival.isoformat() if parsed.arrival else "unknown",
+        parsed.arrival_source,
     )
     return Ingested(digest, new, parsed)
 
@@ -98,10 +111,15 @@ def _shoppers(campaign: Campaign) -> dict[str, Inquiry]:
 
 
 def _arrival_key(message: ParsedMessage) -> tuple[datetime, str]:
-    return (message.arrival or message.date or datetime.max.replace(tzinfo=utcnow().tzinfo), message.sha256)
+    return (
+        message.arrival or message.date or datetime.max.replace(tzinfo=utcnow().tzinfo),
+        message.sha256,
+    )
 
 
-def resolve_sent(inquiry: Inquiry, sent_message: ParsedMessage | None) -> tuple[datetime | None, str]:
+def resolve_sent(
+    inquiry: Inquiry, sent_message: ParsedMessage | None
+) -> tuple[datetime | None, str]:
     """The inquiry's sending time: the campaign's, else its sent message's arrival or Date."""
     if inquiry.sent_at is not None:
         return inquiry.sent_at, "campaign"
@@ -114,18 +132,39 @@ def resolve_sent(inquiry: Inquiry, sent_message: ParsedMessage | None) -> tuple[
 
 
 def _timing_answer(
-    key: str, value: str, scorecard: Scorecard, timing: Timing | None, message: ParsedMessage | None,
-    rule: str, note: str, confidence: float = 1.0,
+    key: str,
+    value: str,
+    scorecard: Scorecard,
+    timing: Timing | None,
+    message: ParsedMessage | None,
+    rule: str,
+    note: str,
+    confidence: float = 1.0,
 ) -> Answer:
     question = scorecard.question(key)
     points = question.points_for(value) if value != UNDETERMINED else 0
     evidence = []
     if timing is not None and message is not None:
-        role = "initial" if key == "response_time" else "follow_up"
-        evidence.append(Evidence(message=message.sha256, role=role, part="timing", sentence=timing.explanation))
+        role: Literal["initial", "follow_up"] = (
+            "initial" if key == "response_time" else "follow_up"
+        )
+        evidence.append(
+            Evidence(
+                message=message.sha256,
+                role=role,
+                part="timing",
+                sentence=timing.explanation,
+            )
+        )
     return Answer(
-        key=key, value=value, points=points, evidence=evidence, rule=rule, confidence=confidence,
-        needs_review=confidence < REVIEW_THRESHOLD or value == UNDETERMINED, note=note,
+        key=key,
+        value=value,
+        points=points,
+        evidence=evidence,
+        rule=rule,
+        confidence=confidence,
+        needs_review=confidence < REVIEW_THRESHOLD or value == UNDETERMINED,
+        note=note,
     )
 
 
@@ -142,44 +181,113 @@ def answer_timing(
     first = replies[0] if replies else None
     response: Timing | None = None
     if sent_at is None:
-        q1 = _timing_answer("response_time", UNDETERMINED, scorecard, None, first, "q1.no_sent_time",
-                            "the inquiry's sending time is unknown: give sent_at in the campaign", 0.0)
+        q1 = _timing_answer(
+            "response_time",
+            UNDETERMINED,
+            scorecard,
+            None,
+            first,
+            "q1.no_sent_time",
+            "the inquiry's sending time is unknown: give sent_at in the campaign",
+            0.0,
+        )
     elif first is None or first.arrival is None:
         waiting = now < clock.window_end(sent_at, working_windows)
-        q1 = _timing_answer("response_time", "none_within_2_working_days", scorecard, None, None, "q1.no_reply",
-                            "no personalised reply received", 0.5 if waiting else 1.0)
+        q1 = _timing_answer(
+            "response_time",
+            "none_within_2_working_days",
+            scorecard,
+            None,
+            None,
+            "q1.no_reply",
+            "no personalised reply received",
+            0.5 if waiting else 1.0,
+        )
     else:
         response = clock.measure(sent_at, first.arrival)
         confidence = _ARRIVAL_CONFIDENCE[first.arrival_source]
         if response.bucket is None:
-            q1 = _timing_answer("response_time", UNDETERMINED, scorecard, response, first, "q1.clock_skew",
-                                response.explanation, 0.0)
+            q1 = _timing_answer(
+                "response_time",
+                UNDETERMINED,
+                scorecard,
+                response,
+                first,
+                "q1.clock_skew",
+                response.explanation,
+                0.0,
+            )
         else:
-            q1 = _timing_answer("response_time", response.bucket, scorecard, response, first,
-                                f"q1.{clock.policy}", f"{response.open_minutes:.0f} open minutes", confidence)
+            q1 = _timing_answer(
+                "response_time",
+                response.bucket,
+                scorecard,
+                response,
+                first,
+                f"q1.{clock.policy}",
+                f"{response.open_minutes:.0f} open minutes",
+                confidence,
+            )
 
     follow: Timing | None = None
     if first is None or first.arrival is None:
-        q8 = _timing_answer("follow_up", "no", scorecard, None, None, "q8.no_reply", "no personalised reply", 1.0)
+        q8 = _timing_answer(
+            "follow_up",
+            "no",
+            scorecard,
+            None,
+            None,
+            "q8.no_reply",
+            "no personalised reply",
+            1.0,
+        )
     elif len(replies) < 2 or replies[1].arrival is None:
         still_open = now < clock.window_end(first.arrival, working_windows)
         waiting = waiting or still_open
-        q8 = _timing_answer("follow_up", "no", scorecard, None, None, "q8.no_follow_up",
-                            "no later personalised message", 0.5 if still_open else 1.0)
+        q8 = _timing_answer(
+            "follow_up",
+            "no",
+            scorecard,
+            None,
+            None,
+            "q8.no_follow_up",
+            "no later personalised message",
+            0.5 if still_open else 1.0,
+        )
     else:
         second = replies[1]
         assert second.arrival is not None
         follow = clock.measure(first.arrival, second.arrival)
         limit = working_windows * clock.working_day_minutes
-        confidence = min(_ARRIVAL_CONFIDENCE[first.arrival_source], _ARRIVAL_CONFIDENCE[second.arrival_source])
+        confidence = min(
+            _ARRIVAL_CONFIDENCE[first.arrival_source],
+            _ARRIVAL_CONFIDENCE[second.arrival_source],
+        )
         if follow.bucket is None:
-            q8 = _timing_answer("follow_up", UNDETERMINED, scorecard, follow, second, "q8.clock_skew", follow.explanation, 0.0)
+            q8 = _timing_answer(
+                "follow_up",
+                UNDETERMINED,
+                scorecard,
+                follow,
+                second,
+                "q8.clock_skew",
+                follow.explanation,
+                0.0,
+            )
         else:
             # The bucket follows the timing policy (open-hours or calendar).
             value = "no" if follow.bucket == "none_within_2_working_days" else "yes"
-            q8 = _timing_answer("follow_up", value, scorecard, follow, second, f"q8.{clock.policy}",
-                                f"{follow.open_minutes:.0f} open minutes after the first reply "
-                                f"(2 working days = {limit} under open-hours)", confidence)
+            q8 = _timing_answer(
+                "follow_up",
+                value,
+                scorecard,
+                follow,
+                second,
+                f"q8.{clock.policy}",
+                f"{follow.open_minutes:.0f} open minutes after the first reply "
+                f"(2 working days = {limit} under open-hours)",
+                confidence,
+            )
     return q1, q8, response, follow, waiting
 
 
@@ -195,7 +303,9 @@ class Analyzer:
     policy: str = "open-hours"
     working_windows: int = 2
     now: datetime = field(default_factory=utcnow)
-    complete: bool = False  # a saved corpus: every window is closed, nothing is still waiting
+    complete: bool = (
+        False  # a saved corpus: every window is closed, nothing is still waiting
+    )
     _clocks: dict[str, DealerClock] = field(default_factory=dict)
 
     def clock(self, dealer: Dealer) -> DealerClock:
@@ -206,7 +316,12 @@ class Analyzer:
     def register_inquiries(self) -> None:
         self.store.put_campaign(self.campaign_name, self.campaign.model_dump_json())
         for inquiry in self.campaign.inquiries:
-            self.store.put_inquiry(self.campaign_name, inquiry.id, inquiry.dealer, inquiry.model_dump_json())
+            self.store.put_inquiry(
+                self.campaign_name,
+                inquiry.id,
+                inquiry.dealer,
+                inquiry.model_dump_json(),
+            )
 
     def run(self, only: set[str] | None = None) -> AnalysisSummary:
         """Match every message of the campaign, then pre-fill every inquiry's scorecard."""
@@ -218,15 +333,17 @@ class Analyzer:
             if parsed is not None:
                 messages[digest] = parsed
 
-        sent: dict[str, ParsedMessage | None] = {inquiry.id: None for inquiry in self.campaign.inquiries}
+        sent: dict[str, ParsedMessage | None] = {
+            inquiry.id: None for inquiry in self.campaign.inquiries
+        }
         for message in sorted(messages.values(), key=_arrival_key):
             inquiry = shoppers.get(message.from_addr)
             if inquiry is not None and sent[inquiry.id] is None:
                 sent[inquiry.id] = message
 
-        by_inquiry: dict[str, list[tuple[ParsedMessage, Classification, MatchResult]]] = {
-            inquiry.id: [] for inquiry in self.campaign.inquiries
-        }
+        by_inquiry: dict[
+            str, list[tuple[ParsedMessage, Classification, MatchResult]]
+        ] = {inquiry.id: [] for inquiry in self.campaign.inquiries}
         summary = AnalysisSummary()
         inquiries = {inquiry.id: inquiry for inquiry in self.campaign.inquiries}
         for digest, message in messages.items():
@@ -236,25 +353,45 @@ class Analyzer:
             if match.inquiry_id is None or match.inquiry_id not in by_inquiry:
                 summary.unmatched.append(digest)
                 continue
-            classification = classify_message(message, self.campaign, inquiries[match.inquiry_id])
+            classification = classify_message(
+                message, self.campaign, inquiries[match.inquiry_id]
+            )
             by_inquiry[match.inquiry_id].append((message, classification, match))
 
         for inquiry in self.campaign.inquiries:
             if only is not None and inquiry.id not in only:
                 continue
-            result = self.analyse_case(inquiry, sent[inquiry.id], by_inquiry[inquiry.id], bool(summary.unmatched))
+            result = self.analyse_case(
+                inquiry,
+                sent[inquiry.id],
+                by_inquiry[inquiry.id],
+                bool(summary.unmatched),
+            )
             summary.results.append(result)
         return summary
 
-    def _match(self, digest: str, message: ParsedMessage, sent: dict[str, ParsedMessage | None]) -> MatchResult:
+    def _match(
+        self, digest: str, message: ParsedMessage, sent: dict[str, ParsedMessage | None]
+    ) -> MatchResult:
         row = self.store.get_match(self.campaign_name, digest)
         if row is not None and row["manual"]:
             if row["irrelevant"]:
-                return MatchResult(inquiry_id=None, basis="manual", confidence=1.0, reasons=["marked irrelevant"])
+                return MatchResult(
+                    inquiry_id=None,
+                    basis="manual",
+                    confidence=1.0,
+                    reasons=["marked irrelevant"],
+                )
             return MatchResult.model_validate_json(row["detail"])
         match = match_message(message, self.campaign, sent)
-        self.store.put_match(self.campaign_name, digest, match.inquiry_id, match.basis, match.confidence,
-                             match.model_dump_json())
+        self.store.put_match(
+            self.campaign_name,
+            digest,
+            match.inquiry_id,
+            match.basis,
+            match.confidence,
+            match.model_dump_json(),
+        )
         return match
 
     def analyse_case(
@@ -280,14 +417,39 @@ class Analyzer:
         except ClockError as exc:
             log.warning("case %s: clock error: %s", inquiry.id, exc)
             flags.append("clock_error")
-            q1 = _timing_answer("response_time", UNDETERMINED, self.scorecard, None, None, "q1.clock_error", str(exc), 0.0)
-            q8 = _timing_answer("follow_up", UNDETERMINED, self.scorecard, None, None, "q8.clock_error", str(exc), 0.0)
+            q1 = _timing_answer(
+                "response_time",
+                UNDETERMINED,
+                self.scorecard,
+                None,
+                None,
+                "q1.clock_error",
+                str(exc),
+                0.0,
+            )
+            q8 = _timing_answer(
+                "follow_up",
+                UNDETERMINED,
+                self.scorecard,
+                None,
+                None,
+                "q8.clock_error",
+                str(exc),
+                0.0,
+            )
             response = follow = None
             waiting = False
 
         ctx = CaseContext(
-            campaign=self.campaign, inquiry=inquiry, dealer=dealer, inquiry_message=sent_message,
-            replies=replies, other_messages=others, response_timing=response, follow_up_timing=follow, now=self.now,
+            campaign=self.campaign,
+            inquiry=inquiry,
+            dealer=dealer,
+            inquiry_message=sent_message,
+            replies=replies,
+            other_messages=others,
+            response_timing=response,
+            follow_up_timing=follow,
+            now=self.now,
         )
         answers = {"response_time": q1, "follow_up": q8}
         answers.update(run_checks(ctx, self.scorecard, self.rules))
@@ -301,17 +463,31 @@ class Analyzer:
             flags.append("low_confidence")
         if campaign_has_unmatched:
             flags.append("unmatched_mail")
-        status = "waiting" if waiting else "to_review"
+        status: CaseStatus = "waiting" if waiting else "to_review"
 
         existing = self.store.get_case(self.campaign_name, inquiry.id)
-        if existing is not None and existing["status"] == "approved" and existing["approved_at"]:
+        if (
+            existing is not None
+            and existing["status"] == "approved"
+            and existing["approved_at"]
+        ):
             approved_at = datetime.fromisoformat(existing["approved_at"])
             if any(self._first_seen(m.sha256) > approved_at for m, _, _ in received):
                 flags.append("new_mail_after_approval")
 
         case_messages = []
         if sent_message is not None:
-            case_messages.append(self._case_message(sent_message, Classification(kind=Kind.INQUIRY, reasons=[f"sent from the shopper address {inquiry.shopper}"]), None, "inquiry"))
+            case_messages.append(
+                self._case_message(
+                    sent_message,
+                    Classification(
+                        kind=Kind.INQUIRY,
+                        reasons=[f"sent from the shopper address {inquiry.shopper}"],
+                    ),
+                    None,
+                    "inquiry",
+                )
+            )
         first_personal = replies[0].sha256 if replies else None
         for message, classification, match in received:
             if message.sha256 == first_personal:
@@ -320,46 +496,85 @@ class Analyzer:
                 role = "follow_up"
             else:
                 role = "other"
-            case_messages.append(self._case_message(message, classification, match, role))
+            case_messages.append(
+                self._case_message(message, classification, match, role)
+            )
 
         total = sum(a.points for a in answers.values())
         result = CaseResult(
-            inquiry_id=inquiry.id, dealer_id=dealer.id, status=status, messages=case_messages,
-            response_timing=response, follow_up_timing=follow, answers=answers, total=total, flags=flags,
+            inquiry_id=inquiry.id,
+            dealer_id=dealer.id,
+            status=status,
+            messages=case_messages,
+            response_timing=response,
+            follow_up_timing=follow,
+            answers=answers,
+            total=total,
+            flags=flags,
             analysed_at=self.now,
         )
         kept = self.store.save_case(
-            self.campaign_name, inquiry.id, status=status, result_json=result.model_dump_json(), flags=flags,
-            answers={k: (a.value, a.points, a.model_dump_json()) for k, a in answers.items()},
+            self.campaign_name,
+            inquiry.id,
+            status=status,
+            result_json=result.model_dump_json(),
+            flags=flags,
+            answers={
+                k: (a.value, a.points, a.model_dump_json()) for k, a in answers.items()
+            },
             analysed_at=now_text(),
         )
         log.info(
             "case %s dealer %s: %d message(s), %d personalised, total %d/%d, status %s, flags %s (sent time: %s)",
-            inquiry.id, dealer.id, len(received), len(replies), total, self.scorecard.max_points, kept,
-            ",".join(flags) or "-", sent_basis,
+            inquiry.id,
+            dealer.id,
+            len(received),
+            len(replies),
+            total,
+            self.scorecard.max_points,
+            kept,
+            ",".join(flags) or "-",
+            sent_basis,
         )
         return result.model_copy(update={"status": kept})
 
     def _first_seen(self, digest: str) -> datetime:
-        row = self.store.db.execute("SELECT first_seen_at FROM raw_messages WHERE sha256 = ?", (digest,)).fetchone()
+        row = self.store.db.execute(
+            "SELECT first_seen_at FROM raw_messages WHERE sha256 = ?", (digest,)
+        ).fetchone()
         return datetime.fromisoformat(row["first_seen_at"])
 
     @staticmethod
     def _case_message(
-        message: ParsedMessage, classification: Classification, match: MatchResult | None, role: str
+        message: ParsedMessage,
+        classification: Classification,
+        match: MatchResult | None,
+        role: str,
     ) -> CaseMessage:
         return CaseMessage(
-            sha256=message.sha256, source=message.source, from_addr=message.from_addr, subject=message.subject,
-            arrival=message.arrival, classification=classification, match=match, role=role,  # type: ignore[arg-type]
+            sha256=message.sha256,
+            source=message.source,
+            from_addr=message.from_addr,
+            subject=message.subject,
+            arrival=message.arrival,
+            classification=classification,
+            match=match,
+            role=role,  # type: ignore[arg-type]
         )
 
 
-def ingest_paths(store: Store, campaign_name: str, paths: list[Path], origin: str = "corpus") -> list[Ingested]:
+def ingest_paths(
+    store: Store, campaign_name: str, paths: list[Path], origin: str = "corpus"
+) -> list[Ingested]:
     """Keep and parse files; an unreadable file is reported and the rest go on."""
     done = []
     for path in paths:
         raw = path.read_bytes()
-        done.append(ingest(store, raw, campaign=campaign_name, origin=origin, location=str(path)))
+        done.append(
+            ingest(
+                store, raw, campaign=campaign_name, origin=origin, location=str(path)
+            )
+        )
     return done
 
 
@@ -388,7 +603,14 @@ def reanalyse(
     if complete is None:
         complete = campaign_name.startswith("corpus:")
     analyzer = Analyzer(
-        store, campaign_name, campaign, load_scorecard(rules_dir), load_rules(rules_dir),
-        policy=policy, working_windows=working_windows, now=now or utcnow(), complete=complete,
+        store,
+        campaign_name,
+        campaign,
+        load_scorecard(rules_dir),
+        load_rules(rules_dir),
+        policy=policy,
+        working_windows=working_windows,
+        now=now or utcnow(),
+        complete=complete,
     )
     return analyzer.run(only=only)

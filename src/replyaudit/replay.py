@@ -54,20 +54,42 @@ def replay(
         try:
             raw = path.read_bytes()
         except OSError as exc:
-            report.rejected.append(Problem(str(path), "a readable .eml file", str(exc), "check the file's permissions"))
+            report.rejected.append(
+                Problem(
+                    str(path),
+                    "a readable .eml file",
+                    str(exc),
+                    "check the file's permissions",
+                )
+            )
             continue
-        ingested = ingest(store, raw, campaign=corpus.name, origin="corpus", location=str(path))
+        ingested = ingest(
+            store, raw, campaign=corpus.name, origin="corpus", location=str(path)
+        )
         report.messages += 1
         folder_of[ingested.sha256] = case.id
         if ingested.parsed is None:
-            report.rejected.append(Problem(str(path), "an RFC 5322 message", ingested.error or "unreadable", "the raw file is kept; check it with `replyaudit inspect`"))
+            report.rejected.append(
+                Problem(
+                    str(path),
+                    "an RFC 5322 message",
+                    ingested.error or "unreadable",
+                    "the raw file is kept; check it with `replyaudit inspect`",
+                )
+            )
         if progress:
             progress(done, len(files))
 
     # A saved corpus is complete: its windows are closed unless an instant is given.
     analyzer = Analyzer(
-        store, corpus.name, corpus.campaign, scorecard, rules, policy=policy,
-        now=now or utcnow(), complete=now is None,
+        store,
+        corpus.name,
+        corpus.campaign,
+        scorecard,
+        rules,
+        policy=policy,
+        now=now or utcnow(),
+        complete=now is None,
     )
     summary = analyzer.run(only={case.id for case in corpus.cases})
     report.results = summary.results
@@ -79,11 +101,18 @@ def replay(
             continue
         matched_here = any(m.sha256 == digest for m in result.messages)
         if not matched_here:
-            report.misfiled.append(f"{case_id}: message {digest[:12]} was matched elsewhere or not at all")
+            report.misfiled.append(
+                f"{case_id}: message {digest[:12]} was matched elsewhere or not at all"
+            )
     report.seconds = (utcnow() - started).total_seconds()
     log.info(
         "replay %s: %d case(s), %d message(s), %d skipped, %d rejected, %d unmatched, %.1f s",
-        root, len(report.results), report.messages, len(report.skipped), len(report.rejected),
-        len(report.unmatched), report.seconds,
+        root,
+        len(report.results),
+        report.messages,
+        len(report.skipped),
+        len(report.rejected),
+        len(report.unmatched),
+        report.seconds,
     )
     return report

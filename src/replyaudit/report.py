@@ -11,7 +11,9 @@ from replyaudit.scorecard import Scorecard
 def _delay(result: Any) -> str:
     timing = result.response_timing
     if timing is None:
-        return "no reply" if not any(m.role == "initial" for m in result.messages) else "?"
+        return (
+            "no reply" if not any(m.role == "initial" for m in result.messages) else "?"
+        )
     return f"{timing.open_minutes:.0f} min"
 
 
@@ -20,7 +22,9 @@ def replay_lines(report: Any, scorecard: Scorecard) -> Iterator[str]:
     numbers = " ".join(f"{q.number:>2}" for q in scorecard.questions)
     yield f"{'case':<32} {'dealer':<12} {'delay':>9}  {numbers}  {'total':>5}  flags"
     for result in report.results:
-        points = " ".join(f"{result.answers[q.key].points:>2}" for q in scorecard.questions)
+        points = " ".join(
+            f"{result.answers[q.key].points:>2}" for q in scorecard.questions
+        )
         review = [k for k, a in result.answers.items() if a.needs_review]
         flags = ",".join(result.flags) or "-"
         if review:

@@ -33,11 +33,13 @@ class Question(BaseModel):
     empty_label: str = "Aucun"
 
     @model_validator(mode="after")
-    def _options(self) -> "Question":
+    def _options(self) -> Question:
         ids = [o.id for o in self.options]
         dupes = sorted({i for i in ids if ids.count(i) > 1})
         if dupes:
-            raise ValueError(f"unique option ids in question {self.key}; found {dupes} twice; fix: rename one")
+            raise ValueError(
+                f"unique option ids in question {self.key}; found {dupes} twice; fix: rename one"
+            )
         reachable = max((o.points for o in self.options), default=0)
         if self.kind == "multi":
             reachable = min(sum(o.points for o in self.options), self.max_points)
@@ -56,16 +58,24 @@ class Question(BaseModel):
         points = {o.id: o.points for o in self.options}
         if self.kind == "single":
             if not isinstance(value, str) or value not in points:
-                raise ValueError(f"one of {self.option_ids()} for {self.key}, found {value!r}")
+                raise ValueError(
+                    f"one of {self.option_ids()} for {self.key}, found {value!r}"
+                )
             return points[value]
         if isinstance(value, str) or not all(v in points for v in value):
-            raise ValueError(f"a list drawn from {self.option_ids()} for {self.key}, found {value!r}")
+            raise ValueError(
+                f"a list drawn from {self.option_ids()} for {self.key}, found {value!r}"
+            )
         return min(sum(points[v] for v in set(value)), self.max_points)
 
     def label_for(self, value: AnswerValue) -> str:
         labels = {o.id: o.label for o in self.options}
         if isinstance(value, list):
-            return " ; ".join(labels.get(v, v) for v in value) if value else self.empty_label
+            return (
+                " ; ".join(labels.get(v, v) for v in value)
+                if value
+                else self.empty_label
+            )
         return labels.get(value, value)
 
     def zero_value(self) -> AnswerValue:
@@ -84,11 +94,13 @@ class Scorecard(BaseModel):
     questions: list[Question]
 
     @model_validator(mode="after")
-    def _totals(self) -> "Scorecard":
+    def _totals(self) -> Scorecard:
         keys = [q.key for q in self.questions]
         dupes = sorted({k for k in keys if keys.count(k) > 1})
         if dupes:
-            raise ValueError(f"unique question keys; found {dupes} more than once; fix: rename one")
+            raise ValueError(
+                f"unique question keys; found {dupes} more than once; fix: rename one"
+            )
         numbers = [q.number for q in self.questions]
         if len(set(numbers)) != len(numbers):
             raise ValueError(f"unique question numbers; found {numbers}; fix: renumber")
@@ -116,7 +128,9 @@ class Scorecard(BaseModel):
         except KeyError:
             return f"a question key among {self.keys}, found {key!r}"
         if question.kind == "multi" and not isinstance(value, list):
-            return f"a list drawn from {question.option_ids()} for {key}, found {value!r}"
+            return (
+                f"a list drawn from {question.option_ids()} for {key}, found {value!r}"
+            )
         try:
             question.points_for(value)  # type: ignore[arg-type]
         except ValueError as exc:
@@ -131,8 +145,15 @@ def load_scorecard(rules_dir: Path) -> Scorecard:
     try:
         return Scorecard.model_validate(data)
     except ValidationError as exc:
-        raise ScorecardError(str(path), problems_from_validation(exc, data, str(path))) from None
+        raise ScorecardError(
+            str(path), problems_from_validation(exc, data, str(path))
+        ) from None
 
 
 def missing_file_problem(path: Path) -> Problem:
-    return Problem(str(path), "a scorecard file", "no such file", "point rules_dir at the project's rules/ folder")
+    return Problem(
+        str(path),
+        "a scorecard file",
+        "no such file",
+        "point rules_dir at the project's rules/ folder",
+    )

@@ -49,14 +49,15 @@ def _loc(loc: tuple[Any, ...], data: Any) -> str:
     return ".".join(parts) or "(top level)"
 
 
-def problems_from_validation(error: ValidationError, data: Any, source: str) -> list[Problem]:
+def problems_from_validation(
+    error: ValidationError, data: Any, source: str
+) -> list[Problem]:
     """One Problem per pydantic error, naming the file and key, expected and found."""
     problems = []
     for item in error.errors(include_url=False):
         loc = _loc(tuple(item.get("loc", ())), data)
         message = item.get("msg", "invalid value")
-        if message.startswith("Value error, "):
-            message = message[len("Value error, ") :]
+        message = message.removeprefix("Value error, ")
         found = item.get("input")
         found_text = "nothing" if item.get("type") == "missing" else repr(found)
         if isinstance(found, dict):
@@ -82,18 +83,45 @@ def read_toml(path: Path, what: str) -> dict[str, Any]:
     except FileNotFoundError:
         raise ConfigError(
             str(path),
-            [Problem(str(path), f"a {what} file", "no such file", "check the path or create the file")],
+            [
+                Problem(
+                    str(path),
+                    f"a {what} file",
+                    "no such file",
+                    "check the path or create the file",
+                )
+            ],
         ) from None
     except IsADirectoryError:
         raise ConfigError(
-            str(path), [Problem(str(path), f"a {what} file", "a directory", "give the file's path")]
+            str(path),
+            [
+                Problem(
+                    str(path), f"a {what} file", "a directory", "give the file's path"
+                )
+            ],
         ) from None
     except tomllib.TOMLDecodeError as exc:
         raise ConfigError(
             str(path),
-            [Problem(str(path), "valid TOML", f"a syntax error ({exc})", "correct the line it names")],
+            [
+                Problem(
+                    str(path),
+                    "valid TOML",
+                    f"a syntax error ({exc})",
+                    "correct the line it names",
+                )
+            ],
         ) from None
     except UnicodeDecodeError as exc:
         raise ConfigError(
-            str(path), [Problem(str(path), "UTF-8 text", f"undecodable bytes ({exc.reason})", "save the file as UTF-8")]
+            str(path),
+            [
+                Problem(
+                    str(path),
+                    "UTF-8 text",
+                    f"undecodable bytes ({exc.reason})",
+                    "save the file as UTF-8",
+                )
+            ],
         ) from None
