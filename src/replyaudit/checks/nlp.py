@@ -18,12 +18,15 @@ MODEL = "fr_core_news_sm"
 # entities: excluding both triples the throughput (measured in the report).
 EXCLUDED = ("parser", "ner")
 BATCH_SIZE = 256
+# Our last component: folded forms and lemmas into NORM and LEMMA (see fold_tokens).
+FOLD_COMPONENT = "replyaudit_fold"
 
 _APOSTROPHES = str.maketrans({"’": "'", "‘": "'", "ʼ": "'", "`": "'"})
 _SENTENCE_END = re.compile(r"(?<=[.!?…])\s+|(?<=[;])\s+(?=\S)|\n")
 _LIGATURES = {"œ": "oe", "æ": "ae", "Œ": "OE", "Æ": "AE"}
 
 
+@lru_cache(maxsize=65536)
 def fold(text: str) -> str:
     """Lower-case without accents, straight apostrophes: 'Préférez' -> 'preferez'."""
     text = text.translate(_APOSTROPHES)
@@ -33,10 +36,16 @@ def fold(text: str) -> str:
     return "".join(c for c in decomposed if not unicodedata.combining(c))
 
 
+@lru_cache(maxsize=65536)
+def fold_form(text: str) -> str:
+    """The folded form a rule word is matched against: "-je" / "-vous" of an
+    inverted question match like "je" / "vous"."""
+    folded = fold(text)
+    return folded[1:] if len(folded) > 1 and folded.startswith("-") else folded
+
+
 def _token_fold(token: Token) -> str:
-    # "-je" / "-vous" of an inverted question match like "je" / "vous"
-    text = fold(token.text)
-    return text[1:] if len(text) > 1 and text.startswith("-") else text
+    return fold_form(token.text)
 
 
 def _token_flemma(token: Token) -> str:
@@ -44,17 +53,36 @@ def _token_flemma(token: Token) -> str:
 
 
 def _register_extensions() -> None:
+    # Kept for debugging and for Docs made outside load_nlp(); the Matcher reads the
+    # native NORM and LEMMA written once per token by the fold component instead.
     if not Token.has_extension("fold"):
         Token.set_extension("fold", getter=_token_fold)
     if not Token.has_extension("flemma"):
         Token.set_extension("flemma", getter=_token_flemma)
 
 
+@Language.component(FOLD_COMPONENT)
+def fold_tokens(doc: Doc) -> Doc:
+    """Write each token's folded form into NORM and its folded lemma into LEMMA.
+
+    Runs after the lemmatizer, so the model's features (which read NORM) are
+    unaffected. Rule patterns compile against these native attributes, which the
+    Matcher reads in C instead of calling a Python getter per token and pattern.
+    """
+    for token in doc:
+        text = token.text
+        token.norm_ = fold_form(text)
+        token.lemma_ = fold(token.lemma_ or text)
+    return doc
+
+
 @lru_cache(maxsize=1)
 def load_nlp() -> Language:
     """The French pipeline, loaded once per process (about 3 s, mostly regexes)."""
     _register_extensions()
-    return spacy.load(MODEL, exclude=list(EXCLUDED))
+    nlp = spacy.load(MODEL, exclude=list(EXCLUDED))
+    nlp.add_pipe(FOLD_COMPONENT, last=True)
+    return nlp
 
 
 @dataclass(frozen=True)

@@ -66,3 +66,26 @@ def compile_pattern(pattern: str) -> list[dict[str, Any]]:
             f"a pattern that starts and ends with a word, found {pattern!r}"
         )
     return tokens
+
+
+# Where the fold component (nlp.fold_tokens) stores each extension's value natively.
+_NATIVE = {"fold": "NORM", "flemma": "LEMMA"}
+
+
+def native_pattern(tokens: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """The same pattern over NORM and LEMMA, which the Matcher reads in C.
+
+    compile_pattern() names the token language's attributes (``_.fold``,
+    ``_.flemma``); a Doc from load_nlp() carries the same values in NORM and LEMMA,
+    and matching those is an order of magnitude faster than calling a getter for
+    every token and every pattern.
+    """
+    native: list[dict[str, Any]] = []
+    for token in tokens:
+        token = dict(token)
+        extension = token.pop("_", None)
+        if extension:
+            for name, value in extension.items():
+                token[_NATIVE[name]] = value
+        native.append(token)
+    return native

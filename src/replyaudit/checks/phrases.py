@@ -52,11 +52,13 @@ class PartAnalysis:
 
 
 def _negated(doc: Doc, start: int, end: int) -> bool:
-    """'ne ... pas' around the match: a negator up to 5 tokens before or inside it."""
+    """'ne ... pas' around the match: a negator up to 5 tokens before or inside it.
+
+    Reads NORM, where the fold component put each token's folded form."""
     for i in range(max(0, start - 5), end):
-        if doc[i]._.fold in _NEGATORS:
+        if doc[i].norm_ in _NEGATORS:
             for j in range(i + 1, min(len(doc), end + 3)):
-                if doc[j]._.fold in _NEGATION_ENDS:
+                if doc[j].norm_ in _NEGATION_ENDS:
                     return True
     return False
 

@@ -29,7 +29,7 @@ from typing import Any
 from spacy.matcher import Matcher
 
 from replyaudit.checks.nlp import load_nlp
-from replyaudit.checks.patterns import PatternError, compile_pattern
+from replyaudit.checks.patterns import PatternError, compile_pattern, native_pattern
 from replyaudit.errors import Problem, ScorecardError
 
 QUESTIONS = (
@@ -96,6 +96,7 @@ class RuleSet:
     lexicons: dict[str, LexiconEntry] = field(default_factory=dict)
     files: int = 0
     _matcher: Matcher | None = None
+    _by_id: dict[str, PhraseRule] | None = None
 
     @property
     def count(self) -> int:
@@ -105,23 +106,28 @@ class RuleSet:
         return self.phrases.get(question, [])
 
     def rule(self, rule_id: str) -> PhraseRule:
-        for rules in self.phrases.values():
-            for rule in rules:
-                if rule.id == rule_id:
-                    return rule
-        raise KeyError(rule_id)
+        if self._by_id is None:
+            self._by_id = {r.id: r for rules in self.phrases.values() for r in rules}
+        return self._by_id[rule_id]
 
     def terms(self, lexicon_id: str) -> tuple[str, ...]:
         entry = self.lexicons.get(lexicon_id)
         return entry.terms if entry else ()
 
     def matcher(self) -> Matcher:
-        """One spaCy Matcher holding every phrase rule, keyed by rule id (built once)."""
+        """One spaCy Matcher holding every phrase rule, keyed by rule id (built once).
+
+        Patterns match NORM and LEMMA, so Docs must come from load_nlp() (whose last
+        component writes folded forms and lemmas there).
+        """
         if self._matcher is None:
             matcher = Matcher(load_nlp().vocab)
             for rules in self.phrases.values():
                 for rule in rules:
-                    matcher.add(rule.id, [compile_pattern(p) for p in rule.patterns])
+                    matcher.add(
+                        rule.id,
+                        [native_pattern(compile_pattern(p)) for p in rule.patterns],
+                    )
             self._matcher = matcher
         return self._matcher
 
