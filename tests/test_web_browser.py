@@ -12,24 +12,30 @@ from urllib.parse import urlsplit
 import pytest
 from openpyxl import load_workbook
 
-from test_web_support import (  # noqa: F401  (fixtures)
-    CAMPAIGN,
-    CASE,
-    case_url,
-    db,
-    ingest_fixture,
-    make_settings,
-    replayed_db,
-)
-
-from conftest import ROOT, require_component
+from conftest import require_component
+from test_web_support import CASE, case_url, ingest_fixture, make_settings
 
 CHROMIUM = Path("/usr/bin/chromium")
-ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-        "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-dev-shm-usage"]
-SCREENSHOTS = Path(os.environ["REPLYAUDIT_SCREENSHOTS"]) if os.environ.get("REPLYAUDIT_SCREENSHOTS") else None
+ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+    "--disable-dev-shm-usage",
+]
+SCREENSHOTS = (
+    Path(os.environ["REPLYAUDIT_SCREENSHOTS"])
+    if os.environ.get("REPLYAUDIT_SCREENSHOTS")
+    else None
+)
 
 pytestmark = pytest.mark.browser
+
+# The shared fixtures (replayed database, settings, client) live in test_web_support.
+pytest_plugins = ["test_web_support"]
 
 
 @pytest.fixture
@@ -59,7 +65,9 @@ def browser_page():
 
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=ARGS)
-        context = browser.new_context(accept_downloads=True, viewport={"width": 1400, "height": 1000})
+        context = browser.new_context(
+            accept_downloads=True, viewport={"width": 1400, "height": 1000}
+        )
         page = context.new_page()
         page.requests = []
         page.on("request", lambda request: page.requests.append(request.url))
@@ -97,7 +105,9 @@ def test_web_browser_review_override_approve_export(browser_page, server, tmp_pa
     chosen = answer.locator("input[name=valeur]:checked").get_attribute("value")
     other = "no" if chosen == "yes" else "yes"
     answer.locator(f"input[name=valeur][value={other}]").check()
-    answer.locator("textarea[name=commentaire]").fill("signature du groupe, adresse non Lexus")
+    answer.locator("textarea[name=commentaire]").fill(
+        "signature du groupe, adresse non Lexus"
+    )
     answer.locator("button[type=submit]").click()
     page.wait_for_load_state()
     assert int(page.inner_text("#total")) == total + (1 if other == "yes" else -1)
@@ -111,7 +121,9 @@ def test_web_browser_review_override_approve_export(browser_page, server, tmp_pa
     page.goto(server + "/statistiques")
     with page.expect_download() as download:
         page.click("#export-csv")
-    rows = list(csv.DictReader(io.StringIO(Path(download.value.path()).read_text("utf-8-sig"))))
+    rows = list(
+        csv.DictReader(io.StringIO(Path(download.value.path()).read_text("utf-8-sig")))
+    )
     assert [r["Demande"] for r in rows] == [CASE]
     assert rows[0]["Q3 brand_address"] == ("Oui" if other == "yes" else "Non")
     with page.expect_download() as download:
@@ -121,7 +133,9 @@ def test_web_browser_review_override_approve_export(browser_page, server, tmp_pa
     sheet = load_workbook(target)["Scorecards"]
     header = [cell.value for cell in sheet[1]]
     assert sheet.cell(2, header.index("Demande") + 1).value == CASE
-    assert sheet.cell(2, header.index("Total /29") + 1).value == total + (1 if other == "yes" else -1)
+    assert sheet.cell(2, header.index("Total /29") + 1).value == total + (
+        1 if other == "yes" else -1
+    )
 
 
 def test_web_browser_loads_nothing_remote(browser_page, server, db):
@@ -134,7 +148,9 @@ def test_web_browser_loads_nothing_remote(browser_page, server, db):
         details.locator("summary").click()
     page.wait_for_timeout(500)
     assert "disponible en stock" in page.inner_text("body")
-    hosts = {urlsplit(url).netloc for url in page.requests if not url.startswith("data:")}
+    hosts = {
+        urlsplit(url).netloc for url in page.requests if not url.startswith("data:")
+    }
     assert hosts == {urlsplit(server).netloc}, page.requests
     _shot(page, "hostile.png")
 
@@ -144,7 +160,9 @@ def test_web_browser_form_without_token_is_refused(browser_page, server):
     page = browser_page
     _login(browser_page, server)
     page.goto(server + case_url())
-    page.evaluate("document.querySelectorAll('input[name=csrf_token]').forEach(e => e.remove())")
+    page.evaluate(
+        "document.querySelectorAll('input[name=csrf_token]').forEach(e => e.remove())"
+    )
     with page.expect_response(lambda r: r.request.method == "POST") as response:
         page.click("#approve")
     assert response.value.status == 400

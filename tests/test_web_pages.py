@@ -11,24 +11,22 @@ import stat
 import pytest
 from openpyxl import load_workbook
 
-from test_web_support import (  # noqa: F401  (fixtures)
+from conftest import CORPUS, RULES
+from test_web_support import (
     CAMPAIGN,
     CASE,
     case_url,
-    client,
-    db,
     ingest_fixture,
     make_settings,
     post_form,
-    replayed_db,
-    settings,
 )
 
-from conftest import CORPUS, RULES
+# The shared fixtures (replayed database, settings, client) live in test_web_support.
+pytest_plugins = ["test_web_support"]
 
 
 def _rows(html: str) -> list[str]:
-    return [line for line in html.split("<tr class=\"status-")[1:]]
+    return [line for line in html.split('<tr class="status-')[1:]]
 
 
 def test_web_list_shows_every_case_with_french_status(client):
@@ -52,11 +50,15 @@ def test_web_list_filters_by_dealer_and_status(client):
 def test_web_list_sorts_by_total(client):
     """Sorting by total descending puts the highest total first."""
     html = client.get("/?tri=total&ordre=desc").get_data(as_text=True)
-    totals = [int(row.split('<td class="num">')[1].split("<")[0]) for row in _rows(html)]
+    totals = [
+        int(row.split('<td class="num">')[1].split("<")[0]) for row in _rows(html)
+    ]
     assert totals == sorted(totals, reverse=True)
 
 
-@pytest.mark.parametrize("path", ["/", case_url(), "/non-rattaches", "/statistiques", "/nowhere"])
+@pytest.mark.parametrize(
+    "path", ["/", case_url(), "/non-rattaches", "/statistiques", "/nowhere"]
+)
 def test_web_every_response_has_strict_csp(client, path):
     """Every response, errors included, carries the strict Content-Security-Policy."""
     policy = client.get(path).headers["Content-Security-Policy"]
@@ -78,8 +80,12 @@ def test_web_post_without_csrf_token_is_refused(client, db):
 
 def test_web_change_requires_a_comment(client, db):
     """An answer change without comment is refused and the answer stays."""
-    html = post_form(client, case_url(), case_url() + "/reponse/brand_address",
-                     {"valeur": "no", "commentaire": "  "}).get_data(as_text=True)
+    html = post_form(
+        client,
+        case_url(),
+        case_url() + "/reponse/brand_address",
+        {"valeur": "no", "commentaire": "  "},
+    ).get_data(as_text=True)
     assert "commentaire est obligatoire" in html
     from replyaudit.store import Store
 
@@ -95,16 +101,26 @@ def test_web_change_updates_total_and_audit(client, db):
         before = store.get_case(CAMPAIGN, CASE)["total"]
         old = json.loads(store.answers(CAMPAIGN, CASE)["brand_address"]["value"])
     new = "no" if old == "yes" else "yes"
-    html = post_form(client, case_url(), case_url() + "/reponse/brand_address",
-                     {"valeur": new, "commentaire": "adresse du groupe, pas Lexus"}).get_data(as_text=True)
+    html = post_form(
+        client,
+        case_url(),
+        case_url() + "/reponse/brand_address",
+        {"valeur": new, "commentaire": "adresse du groupe, pas Lexus"},
+    ).get_data(as_text=True)
     expected = before - 1 if new == "no" else before + 1
     assert f'<span id="total">{expected}</span>' in html
     assert "adresse du groupe, pas Lexus" in html
     with Store(db) as store:
         trail = store.audit_trail(CAMPAIGN, CASE)
-        assert [(r["action"], r["key"], json.loads(r["old_value"]), json.loads(r["new_value"])) for r in trail] == [
-            ("change", "brand_address", old, new)
-        ]
+        assert [
+            (
+                r["action"],
+                r["key"],
+                json.loads(r["old_value"]),
+                json.loads(r["new_value"]),
+            )
+            for r in trail
+        ] == [("change", "brand_address", old, new)]
         assert trail[0]["reviewer"]
 
 
@@ -113,16 +129,29 @@ def test_web_approved_answers_survive_a_second_replay(client, db):
     from replyaudit.replay import replay
     from replyaudit.store import Store
 
-    post_form(client, case_url(), case_url() + "/reponse/test_drive",
-              {"valeur": ["dealer_initial", "dealer_follow_up"], "commentaire": "essai proposé deux fois"})
+    post_form(
+        client,
+        case_url(),
+        case_url() + "/reponse/test_drive",
+        {
+            "valeur": ["dealer_initial", "dealer_follow_up"],
+            "commentaire": "essai proposé deux fois",
+        },
+    )
     post_form(client, case_url(), case_url() + "/approuver", {"commentaire": ""})
     with Store(db) as store:
-        answers = {k: (r["value"], r["points"], r["source"]) for k, r in store.answers(CAMPAIGN, CASE).items()}
+        answers = {
+            k: (r["value"], r["points"], r["source"])
+            for k, r in store.answers(CAMPAIGN, CASE).items()
+        }
         total = store.get_case(CAMPAIGN, CASE)["total"]
         replay(CORPUS, store, RULES)
         assert store.get_case(CAMPAIGN, CASE)["status"] == "approved"
         assert store.get_case(CAMPAIGN, CASE)["total"] == total
-        again = {k: (r["value"], r["points"], r["source"]) for k, r in store.answers(CAMPAIGN, CASE).items()}
+        again = {
+            k: (r["value"], r["points"], r["source"])
+            for k, r in store.answers(CAMPAIGN, CASE).items()
+        }
     assert again == answers
     html = client.get(case_url()).get_data(as_text=True)
     assert "verrouillée" in html and "Enregistrer la modification" not in html
@@ -133,7 +162,9 @@ def test_web_new_mail_after_approval_raises_a_flag(client, db):
     import time
 
     post_form(client, case_url(), case_url() + "/approuver", {})
-    time.sleep(1.1)  # the store stamps instants to the second: arrive strictly after approval
+    time.sleep(
+        1.1
+    )  # the store stamps instants to the second: arrive strictly after approval
     ingest_fixture(db, "hostile-reply.eml")
     html = client.get("/").get_data(as_text=True)
     assert "nouveau courriel après approbation" in html
@@ -144,12 +175,22 @@ def test_web_reopen_requires_a_reason(client, db):
     from replyaudit.store import Store
 
     post_form(client, case_url(), case_url() + "/approuver", {})
-    html = post_form(client, case_url(), case_url() + "/rouvrir", {"motif": ""}).get_data(as_text=True)
+    html = post_form(
+        client, case_url(), case_url() + "/rouvrir", {"motif": ""}
+    ).get_data(as_text=True)
     assert "motif est obligatoire" in html
-    post_form(client, case_url(), case_url() + "/rouvrir", {"motif": "nouvelle pièce du client"})
+    post_form(
+        client,
+        case_url(),
+        case_url() + "/rouvrir",
+        {"motif": "nouvelle pièce du client"},
+    )
     with Store(db) as store:
         assert store.get_case(CAMPAIGN, CASE)["status"] == "to_review"
-        assert [r["action"] for r in store.audit_trail(CAMPAIGN, CASE)] == ["approve", "reopen"]
+        assert [r["action"] for r in store.audit_trail(CAMPAIGN, CASE)] == [
+            "approve",
+            "reopen",
+        ]
 
 
 def test_web_case_page_marks_evidence_in_the_message(client, db):
@@ -158,8 +199,12 @@ def test_web_case_page_marks_evidence_in_the_message(client, db):
     from replyaudit.store import Store
 
     with Store(db) as store:
-        evidence = [e for row in store.answers(CAMPAIGN, CASE).values()
-                    for e in Answer.model_validate_json(row["answer"]).evidence if e.part in ("body", "signature")]
+        evidence = [
+            e
+            for row in store.answers(CAMPAIGN, CASE).values()
+            for e in Answer.model_validate_json(row["answer"]).evidence
+            if e.part in ("body", "signature")
+        ]
     assert evidence, "the corpus case should cite text evidence"
     html = client.get(case_url()).get_data(as_text=True)
     assert html.count("<mark ") >= 1
@@ -172,8 +217,21 @@ def test_web_hostile_html_is_sanitised(client, db):
     html = client.get(case_url()).get_data(as_text=True)
     assert "disponible en stock" in html
     lowered = html.lower()
-    for needle in ("<img", "<iframe", "<object", "<video", "<base", "http-equiv", "onload", "javascript:",
-                   "<link rel=\"preload", "@font-face", "https://tracker", "https://fonts", "https://cdn"):
+    for needle in (
+        "<img",
+        "<iframe",
+        "<object",
+        "<video",
+        "<base",
+        "http-equiv",
+        "onload",
+        "javascript:",
+        '<link rel="preload',
+        "@font-face",
+        "https://tracker",
+        "https://fonts",
+        "https://cdn",
+    ):
         if needle.startswith("https://"):
             assert f'src="{needle}' not in lowered and f'href="{needle}' not in lowered
         else:
@@ -187,15 +245,21 @@ def test_web_unmatched_message_assigned_is_reanalysed(client, db):
     queue = client.get("/non-rattaches").get_data(as_text=True)
     assert "Votre projet automobile" in queue
     target = "c02-montverac-dispo-rx"
-    html = post_form(client, "/non-rattaches", f"/non-rattaches/{CAMPAIGN}/{digest}",
-                     {"demande": target, "action": "rattacher", "commentaire": "même client"}).get_data(as_text=True)
+    html = post_form(
+        client,
+        "/non-rattaches",
+        f"/non-rattaches/{CAMPAIGN}/{digest}",
+        {"demande": target, "action": "rattacher", "commentaire": "même client"},
+    ).get_data(as_text=True)
     assert "Votre projet automobile" in html  # now on the case page's timeline
     assert "Aucun courriel" in client.get("/non-rattaches").get_data(as_text=True)
     from replyaudit.store import Store
 
     with Store(db) as store:
         assert store.get_match(CAMPAIGN, digest)["inquiry_id"] == target
-        assert "unmatched_mail" not in json.loads(store.get_case(CAMPAIGN, CASE)["flags"])
+        assert "unmatched_mail" not in json.loads(
+            store.get_case(CAMPAIGN, CASE)["flags"]
+        )
 
 
 def test_web_unmatched_message_marked_irrelevant(client, db):
@@ -205,22 +269,37 @@ def test_web_unmatched_message_marked_irrelevant(client, db):
 
     with Store(db) as store:
         assert "unmatched_mail" in json.loads(store.get_case(CAMPAIGN, CASE)["flags"])
-    post_form(client, "/non-rattaches", f"/non-rattaches/{CAMPAIGN}/{digest}", {"action": "ignorer"})
+    post_form(
+        client,
+        "/non-rattaches",
+        f"/non-rattaches/{CAMPAIGN}/{digest}",
+        {"action": "ignorer"},
+    )
     with Store(db) as store:
         assert store.unmatched() == []
         assert [r["action"] for r in store.audit_trail(CAMPAIGN, "")] == ["irrelevant"]
 
 
-@pytest.mark.xfail(strict=True, reason="pipeline.Analyzer.run still counts a message marked irrelevant "
-                   "as unmatched (its _match returns inquiry_id None); fix belongs to pipeline.py")
+@pytest.mark.xfail(
+    strict=True,
+    reason="pipeline.Analyzer.run still counts a message marked irrelevant "
+    "as unmatched (its _match returns inquiry_id None); fix belongs to pipeline.py",
+)
 def test_web_irrelevant_message_clears_the_unmatched_flag(client, db):
     """Once the only unmatched message is set aside, no case keeps the unmatched flag."""
     from replyaudit.store import Store
 
     digest = ingest_fixture(db, "unmatched-reply.eml")
-    post_form(client, "/non-rattaches", f"/non-rattaches/{CAMPAIGN}/{digest}", {"action": "ignorer"})
+    post_form(
+        client,
+        "/non-rattaches",
+        f"/non-rattaches/{CAMPAIGN}/{digest}",
+        {"action": "ignorer"},
+    )
     with Store(db) as store:
-        assert "unmatched_mail" not in json.loads(store.get_case(CAMPAIGN, CASE)["flags"])
+        assert "unmatched_mail" not in json.loads(
+            store.get_case(CAMPAIGN, CASE)["flags"]
+        )
 
 
 def test_web_export_csv_has_only_approved_rows(client):
@@ -230,7 +309,9 @@ def test_web_export_csv_has_only_approved_rows(client):
     rows = list(csv.DictReader(io.StringIO(text)))
     assert [r["Demande"] for r in rows] == [CASE]
     assert "Q1 points" in rows[0] and rows[0]["Total /29"]
-    everything = client.get("/export.csv?tout=1").get_data(as_text=True).lstrip("\ufeff")
+    everything = (
+        client.get("/export.csv?tout=1").get_data(as_text=True).lstrip("\ufeff")
+    )
     assert len(list(csv.DictReader(io.StringIO(everything)))) == 24
 
 
@@ -265,10 +346,16 @@ def test_web_login_mandatory_off_loopback(db, tmp_path):
     check_can_serve(settings)
     client = create_app(settings).test_client()
     assert client.get("/").status_code == 302
-    html = post_form(client, "/login", "/login", {"name": "camille", "password": "wrong password"}).get_data(
-        as_text=True)
+    html = post_form(
+        client, "/login", "/login", {"name": "camille", "password": "wrong password"}
+    ).get_data(as_text=True)
     assert "incorrect" in html
-    post_form(client, "/login", "/login", {"name": "camille", "password": "correct horse battery"})
+    post_form(
+        client,
+        "/login",
+        "/login",
+        {"name": "camille", "password": "correct horse battery"},
+    )
     assert client.get("/").status_code == 200
     post_form(client, case_url(), case_url() + "/approuver", {})
     with Store(db) as store:
@@ -296,7 +383,9 @@ def test_web_secret_key_file_is_private(settings):
     assert secret_key(settings) == first
 
 
-@pytest.mark.parametrize("command", [["serve"], ["users", "add"], ["users", "list"], ["export"]])
+@pytest.mark.parametrize(
+    "command", [["serve"], ["users", "add"], ["users", "list"], ["export"]]
+)
 def test_web_commands_help_has_an_example(cli, command):
     """Every command of the review page documents an example."""
     code, out, _ = cli(*command, "--help")
@@ -312,12 +401,16 @@ def test_web_cli_users_add_and_export(cli, db, tmp_path, monkeypatch):
     from replyaudit.store import Store
 
     monkeypatch.setattr(sys, "stdin", io.StringIO("un mot de passe long\n"))
-    code, out, err = cli("users", "add", "dominique", "--password-stdin", "--database", db)
+    code, _, err = cli(
+        "users", "add", "dominique", "--password-stdin", "--database", db
+    )
     assert code == 0, err
     with Store(db) as store:
         assert check_password(store, "dominique", "un mot de passe long")
         assert not check_password(store, "dominique", "autre chose")
     target = tmp_path / "out.xlsx"
-    code, out, err = cli("export", "--format", "xlsx", "--output", target, "--all", "--database", db)
+    code, _, err = cli(
+        "export", "--format", "xlsx", "--output", target, "--all", "--database", db
+    )
     assert code == 0, err
     assert load_workbook(target)["Scorecards"].max_row == 25

@@ -68,7 +68,9 @@ def csrf_token(html: str) -> str:
 def post_form(client, page: str, action: str, data: dict, follow: bool = True):
     """Post a form the way a browser would: with the token of the page it sits on."""
     token = csrf_token(client.get(page).get_data(as_text=True))
-    return client.post(action, data={"csrf_token": token, **data}, follow_redirects=follow)
+    return client.post(
+        action, data={"csrf_token": token, **data}, follow_redirects=follow
+    )
 
 
 def ingest_fixture(db: Path, name: str) -> str:
@@ -78,7 +80,11 @@ def ingest_fixture(db: Path, name: str) -> str:
 
     with Store(db) as store:
         ingested = ingest(
-            store, (WEB_FIXTURES / name).read_bytes(), campaign=CAMPAIGN, origin="file", location=name
+            store,
+            (WEB_FIXTURES / name).read_bytes(),
+            campaign=CAMPAIGN,
+            origin="file",
+            location=name,
         )
         reanalyse(store, CAMPAIGN, RULES)
     return ingested.sha256
@@ -90,4 +96,7 @@ def case_url(inquiry_id: str = CASE) -> str:
 
 def test_web_support_token_found_in_a_form():
     """The helper finds the hidden CSRF field of a form."""
-    assert csrf_token('<input type="hidden" name="csrf_token" value="abc.def">') == "abc.def"
+    assert (
+        csrf_token('<input type="hidden" name="csrf_token" value="abc.def">')
+        == "abc.def"
+    )

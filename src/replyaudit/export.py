@@ -20,7 +20,11 @@ from replyaudit.models import Answer, CaseResult
 from replyaudit.scorecard import Scorecard
 from replyaudit.store import Store
 
-STATUS_LABELS = {"waiting": "en attente", "to_review": "à revoir", "approved": "approuvé"}
+STATUS_LABELS = {
+    "waiting": "en attente",
+    "to_review": "à revoir",
+    "approved": "approuvé",
+}
 
 
 class ExportError(ReplyAuditError):
@@ -56,7 +60,10 @@ def _dealer_names(store: Store, campaign: str) -> dict[str, str]:
 
 
 def export_rows(
-    store: Store, scorecard: Scorecard, campaign: str | None = None, include_all: bool = False
+    store: Store,
+    scorecard: Scorecard,
+    campaign: str | None = None,
+    include_all: bool = False,
 ) -> list[ExportRow]:
     """Approved scorecards (every one with include_all), in campaign then inquiry order."""
     campaigns = store.campaigns()
@@ -72,24 +79,40 @@ def export_rows(
             if case["status"] != "approved" and not include_all:
                 continue
             result = CaseResult.model_validate_json(case["result"])
-            inquiry_row = next((r for r in store.inquiries(name) if r["id"] == case["inquiry_id"]), None)
+            inquiry_row = next(
+                (r for r in store.inquiries(name) if r["id"] == case["inquiry_id"]),
+                None,
+            )
             wave = json.loads(inquiry_row["data"]).get("wave") if inquiry_row else None
             row = ExportRow(
-                campaign=name, inquiry_id=case["inquiry_id"], dealer_id=result.dealer_id,
-                dealer_name=dealers.get(result.dealer_id, result.dealer_id), wave=wave,
-                status=case["status"], total=case["total"],
-                delay_minutes=result.response_timing.open_minutes if result.response_timing else None,
-                approved_by=case["approved_by"], approved_at=case["approved_at"],
+                campaign=name,
+                inquiry_id=case["inquiry_id"],
+                dealer_id=result.dealer_id,
+                dealer_name=dealers.get(result.dealer_id, result.dealer_id),
+                wave=wave,
+                status=case["status"],
+                total=case["total"],
+                delay_minutes=result.response_timing.open_minutes
+                if result.response_timing
+                else None,
+                approved_by=case["approved_by"],
+                approved_at=case["approved_at"],
             )
             evidence: list[str] = []
             for key, answer_row in store.answers(name, case["inquiry_id"]).items():
                 answer = Answer.model_validate_json(answer_row["answer"])
                 value = json.loads(answer_row["value"])
-                row.values[key] = scorecard.question(key).label_for(value) if key in scorecard.keys else str(value)
+                row.values[key] = (
+                    scorecard.question(key).label_for(value)
+                    if key in scorecard.keys
+                    else str(value)
+                )
                 row.points[key] = answer_row["points"]
                 for item in answer.evidence:
                     if item.sentence:
-                        evidence.append(f"Q{_number(scorecard, key)}: {item.sentence.strip()}")
+                        evidence.append(
+                            f"Q{_number(scorecard, key)}: {item.sentence.strip()}"
+                        )
                 if answer_row["source"] == "review" and answer.note:
                     evidence.append(f"Q{_number(scorecard, key)} (revu): {answer.note}")
             row.evidence = " | ".join(evidence)
@@ -103,23 +126,44 @@ def _number(scorecard: Scorecard, key: str) -> int | str:
 
 def headers(scorecard: Scorecard) -> list[str]:
     """Column titles, in French, one value and one points column per question."""
-    columns = ["Campagne", "Demande", "Concession", "Nom de la concession", "Vague", "Statut"]
+    columns = [
+        "Campagne",
+        "Demande",
+        "Concession",
+        "Nom de la concession",
+        "Vague",
+        "Statut",
+    ]
     for question in scorecard.questions:
         columns += [f"Q{question.number} {question.key}", f"Q{question.number} points"]
     return columns + [
-        f"Total /{scorecard.max_points}", "Délai (minutes ouvrées)", "Approuvé par", "Approuvé le", "Preuves",
+        f"Total /{scorecard.max_points}",
+        "Délai (minutes ouvrées)",
+        "Approuvé par",
+        "Approuvé le",
+        "Preuves",
     ]
 
 
 def _cells(row: ExportRow, scorecard: Scorecard) -> list[object]:
     cells: list[object] = [
-        row.campaign, row.inquiry_id, row.dealer_id, row.dealer_name, row.wave or "",
+        row.campaign,
+        row.inquiry_id,
+        row.dealer_id,
+        row.dealer_name,
+        row.wave or "",
         STATUS_LABELS.get(row.status, row.status),
     ]
     for question in scorecard.questions:
         cells += [row.values.get(question.key, ""), row.points.get(question.key, "")]
     delay = round(row.delay_minutes, 1) if row.delay_minutes is not None else ""
-    return cells + [row.total, delay, row.approved_by or "", row.approved_at or "", row.evidence]
+    return cells + [
+        row.total,
+        delay,
+        row.approved_by or "",
+        row.approved_at or "",
+        row.evidence,
+    ]
 
 
 def csv_text(rows: list[ExportRow], scorecard: Scorecard) -> str:
@@ -149,14 +193,21 @@ def dealer_summary(rows: list[ExportRow]) -> list[DealerSummary]:
     summary = []
     for dealer_id, items in sorted(groups.items()):
         delays = [r.delay_minutes for r in items if r.delay_minutes is not None]
-        summary.append(DealerSummary(
-            dealer_id, items[0].dealer_name, len(items), round(mean(r.total for r in items), 2),
-            round(mean(delays), 1) if delays else None,
-        ))
+        summary.append(
+            DealerSummary(
+                dealer_id,
+                items[0].dealer_name,
+                len(items),
+                round(mean(r.total for r in items), 2),
+                round(mean(delays), 1) if delays else None,
+            )
+        )
     return summary
 
 
-def score_distribution(rows: list[ExportRow], max_points: int, width: int = 5) -> list[tuple[str, int]]:
+def score_distribution(
+    rows: list[ExportRow], max_points: int, width: int = 5
+) -> list[tuple[str, int]]:
     """Counts of totals in bins of `width` points: [("0-4", n), ("5-9", m), ...]."""
     bins = []
     for low in range(0, max_points + 1, width):
@@ -166,7 +217,9 @@ def score_distribution(rows: list[ExportRow], max_points: int, width: int = 5) -
     return bins
 
 
-def write_xlsx(rows: list[ExportRow], scorecard: Scorecard, target: Path | io.BytesIO) -> None:
+def write_xlsx(
+    rows: list[ExportRow], scorecard: Scorecard, target: Path | io.BytesIO
+) -> None:
     """A workbook: Scorecards, Concessions (summary), Graphiques (delays by dealer, scores)."""
     book = Workbook()
     sheet = book.active
@@ -180,11 +233,26 @@ def write_xlsx(rows: list[ExportRow], scorecard: Scorecard, target: Path | io.By
     sheet.freeze_panes = "C2"
 
     dealers = book.create_sheet("Concessions")
-    dealers.append(["Concession", "Nom", "Demandes", "Total moyen", "Délai moyen (minutes ouvrées)"])
+    dealers.append(
+        [
+            "Concession",
+            "Nom",
+            "Demandes",
+            "Total moyen",
+            "Délai moyen (minutes ouvrées)",
+        ]
+    )
     summary = dealer_summary(rows)
     for item in summary:
-        dealers.append([item.dealer_id, item.dealer_name, item.inquiries, item.mean_total,
-                        item.mean_delay if item.mean_delay is not None else 0])
+        dealers.append(
+            [
+                item.dealer_id,
+                item.dealer_name,
+                item.inquiries,
+                item.mean_total,
+                item.mean_delay if item.mean_delay is not None else 0,
+            ]
+        )
     for cell in dealers[1]:
         cell.font = Font(bold=True)
 
@@ -195,20 +263,33 @@ def write_xlsx(rows: list[ExportRow], scorecard: Scorecard, target: Path | io.By
     if summary:
         delay_chart = BarChart()
         delay_chart.title = "Délai moyen de réponse par concession (minutes ouvrées)"
-        delay_chart.add_data(Reference(dealers, min_col=5, min_row=1, max_row=len(summary) + 1), titles_from_data=True)
-        delay_chart.set_categories(Reference(dealers, min_col=1, min_row=2, max_row=len(summary) + 1))
+        delay_chart.add_data(
+            Reference(dealers, min_col=5, min_row=1, max_row=len(summary) + 1),
+            titles_from_data=True,
+        )
+        delay_chart.set_categories(
+            Reference(dealers, min_col=1, min_row=2, max_row=len(summary) + 1)
+        )
         charts.add_chart(delay_chart, "D2")
     score_chart = BarChart()
     score_chart.title = f"Répartition des scores (/{scorecard.max_points})"
     bins = len(score_distribution(rows, scorecard.max_points))
-    score_chart.add_data(Reference(charts, min_col=2, min_row=1, max_row=bins + 1), titles_from_data=True)
-    score_chart.set_categories(Reference(charts, min_col=1, min_row=2, max_row=bins + 1))
+    score_chart.add_data(
+        Reference(charts, min_col=2, min_row=1, max_row=bins + 1), titles_from_data=True
+    )
+    score_chart.set_categories(
+        Reference(charts, min_col=1, min_row=2, max_row=bins + 1)
+    )
     charts.add_chart(score_chart, "D20")
     book.save(target)
 
 
 def export_file(
-    store: Store, scorecard: Scorecard, target: Path, fmt: str, campaign: str | None = None,
+    store: Store,
+    scorecard: Scorecard,
+    target: Path,
+    fmt: str,
+    campaign: str | None = None,
     include_all: bool = False,
 ) -> int:
     """Write the export to `target` as csv or xlsx; returns the number of rows."""
@@ -219,7 +300,11 @@ def export_file(
         elif fmt == "xlsx":
             write_xlsx(rows, scorecard, target)
         else:
-            raise ExportError(f"export format: expected csv or xlsx, found {fmt!r}. Fix: --format csv or xlsx")
+            raise ExportError(
+                f"export format: expected csv or xlsx, found {fmt!r}. Fix: --format csv or xlsx"
+            )
     except OSError as exc:
-        raise ExportError(f"{target}: expected a writable file, found {exc}. Fix: choose another --output") from None
+        raise ExportError(
+            f"{target}: expected a writable file, found {exc}. Fix: choose another --output"
+        ) from None
     return len(rows)

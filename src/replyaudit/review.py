@@ -48,7 +48,9 @@ def case_result(store: Store, campaign: str, inquiry_id: str) -> CaseResult:
     return CaseResult.model_validate_json(_case(store, campaign, inquiry_id)["result"])
 
 
-def current_answers(store: Store, campaign: str, inquiry_id: str) -> dict[str, tuple[Answer, str]]:
+def current_answers(
+    store: Store, campaign: str, inquiry_id: str
+) -> dict[str, tuple[Answer, str]]:
     """Each answer as it stands (auto or reviewed) with its source."""
     return {
         key: (Answer.model_validate_json(row["answer"]), row["source"])
@@ -62,7 +64,10 @@ def parse_value(scorecard: Scorecard, key: str, values: list[str]) -> AnswerValu
     if question.kind == "single":
         return values[0] if values else ""
     order = question.option_ids()
-    return sorted(dict.fromkeys(values), key=lambda v: order.index(v) if v in order else len(order))
+    return sorted(
+        dict.fromkeys(values),
+        key=lambda v: order.index(v) if v in order else len(order),
+    )
 
 
 def change_answer(
@@ -79,58 +84,127 @@ def change_answer(
     case = _case(store, campaign, inquiry_id)
     where = f"case {campaign}/{inquiry_id}, question {key}"
     if case["status"] == "approved":
-        raise ReviewError(f"{where}: expected a case under review, found it approved. Fix: reopen it with a reason first")
+        raise ReviewError(
+            f"{where}: expected a case under review, found it approved. Fix: reopen it with a reason first"
+        )
     if not comment.strip():
-        raise ReviewError(f"{where}: expected a comment saying why the answer changes, found none. Fix: write the reason")
+        raise ReviewError(
+            f"{where}: expected a comment saying why the answer changes, found none. Fix: write the reason"
+        )
     problem = scorecard.check_value(key, value)
     if problem is not None:
-        raise ReviewError(f"{where}: expected {problem}. Fix: choose one of the listed options")
+        raise ReviewError(
+            f"{where}: expected {problem}. Fix: choose one of the listed options"
+        )
     rows = store.answers(campaign, inquiry_id)
     old = rows.get(key)
     old_value = json.loads(old["value"]) if old is not None else None
     if old_value == value:
-        raise ReviewError(f"{where}: expected a different answer, found the same {value!r}. Fix: pick another option")
+        raise ReviewError(
+            f"{where}: expected a different answer, found the same {value!r}. Fix: pick another option"
+        )
 
     points = scorecard.question(key).points_for(value)
     if old is not None:
         answer = Answer.model_validate_json(old["answer"])
         answer = answer.model_copy(
-            update={"value": value, "points": points, "confidence": 1.0, "needs_review": False,
-                    "note": f"changed by {reviewer}: {comment.strip()}"}
+            update={
+                "value": value,
+                "points": points,
+                "confidence": 1.0,
+                "needs_review": False,
+                "note": f"changed by {reviewer}: {comment.strip()}",
+            }
         )
     else:
-        answer = Answer(key=key, value=value, points=points, rule="review", confidence=1.0,
-                        note=f"set by {reviewer}: {comment.strip()}")
-    total = store.set_reviewed_answer(campaign, inquiry_id, key, value, points, answer.model_dump_json())
-    store.audit(campaign, inquiry_id, "change", reviewer, key=key, old_value=json.dumps(old_value),
-                new_value=json.dumps(value), comment=comment.strip())
-    log.info("case %s/%s: %s changed %s from %r to %r, total %d", campaign, inquiry_id, reviewer, key,
-             old_value, value, total)
+        answer = Answer(
+            key=key,
+            value=value,
+            points=points,
+            rule="review",
+            confidence=1.0,
+            note=f"set by {reviewer}: {comment.strip()}",
+        )
+    total = store.set_reviewed_answer(
+        campaign, inquiry_id, key, value, points, answer.model_dump_json()
+    )
+    store.audit(
+        campaign,
+        inquiry_id,
+        "change",
+        reviewer,
+        key=key,
+        old_value=json.dumps(old_value),
+        new_value=json.dumps(value),
+        comment=comment.strip(),
+    )
+    log.info(
+        "case %s/%s: %s changed %s from %r to %r, total %d",
+        campaign,
+        inquiry_id,
+        reviewer,
+        key,
+        old_value,
+        value,
+        total,
+    )
     return total
 
 
-def approve(store: Store, campaign: str, inquiry_id: str, reviewer: str, comment: str = "") -> None:
+def approve(
+    store: Store, campaign: str, inquiry_id: str, reviewer: str, comment: str = ""
+) -> None:
     """Lock a case's scorecard: later analyses keep its answers and only raise flags."""
     case = _case(store, campaign, inquiry_id)
     if case["status"] == "approved":
-        raise ReviewError(f"case {campaign}/{inquiry_id}: expected a case to approve, found it approved already")
+        raise ReviewError(
+            f"case {campaign}/{inquiry_id}: expected a case to approve, found it approved already"
+        )
     store.set_case_status(campaign, inquiry_id, "approved", reviewer=reviewer)
-    store.audit(campaign, inquiry_id, "approve", reviewer, old_value=case["status"], new_value="approved",
-                comment=comment.strip() or None)
-    log.info("case %s/%s approved by %s, total %d", campaign, inquiry_id, reviewer, case["total"])
+    store.audit(
+        campaign,
+        inquiry_id,
+        "approve",
+        reviewer,
+        old_value=case["status"],
+        new_value="approved",
+        comment=comment.strip() or None,
+    )
+    log.info(
+        "case %s/%s approved by %s, total %d",
+        campaign,
+        inquiry_id,
+        reviewer,
+        case["total"],
+    )
 
 
-def reopen(store: Store, campaign: str, inquiry_id: str, reviewer: str, reason: str) -> None:
+def reopen(
+    store: Store, campaign: str, inquiry_id: str, reviewer: str, reason: str
+) -> None:
     """Unlock an approved case for changes; a reason is required and recorded."""
     case = _case(store, campaign, inquiry_id)
     if case["status"] != "approved":
-        raise ReviewError(f"case {campaign}/{inquiry_id}: expected an approved case to reopen, found {case['status']}")
+        raise ReviewError(
+            f"case {campaign}/{inquiry_id}: expected an approved case to reopen, found {case['status']}"
+        )
     if not reason.strip():
-        raise ReviewError(f"case {campaign}/{inquiry_id}: expected a reason to reopen, found none. Fix: write it")
+        raise ReviewError(
+            f"case {campaign}/{inquiry_id}: expected a reason to reopen, found none. Fix: write it"
+        )
     store.set_case_status(campaign, inquiry_id, "to_review")
-    store.audit(campaign, inquiry_id, "reopen", reviewer, old_value="approved", new_value="to_review",
-                comment=reason.strip())
-    log.info("case %s/%s reopened by %s: %s", campaign, inquiry_id, reviewer, reason.strip())
+    store.audit(
+        campaign,
+        inquiry_id,
+        "reopen",
+        reviewer,
+        old_value="approved",
+        new_value="to_review",
+        comment=reason.strip(),
+    )
+    log.info(
+        "case %s/%s reopened by %s: %s", campaign, inquiry_id, reviewer, reason.strip()
+    )
 
 
 def _unmatched_row(store: Store, campaign: str, digest: str) -> Any:
@@ -158,39 +232,100 @@ def assign_message(
 
     row = _unmatched_row(store, campaign, digest)
     _case(store, campaign, inquiry_id)
-    match = MatchResult(inquiry_id=inquiry_id, basis="manual", confidence=1.0,
-                        reasons=[f"assigned by {reviewer}" + (f": {comment.strip()}" if comment.strip() else "")])
-    store.put_match(campaign, digest, inquiry_id, "manual", 1.0, match.model_dump_json(), manual=True)
-    store.audit(campaign, inquiry_id, "assign", reviewer, key=digest, old_value=row["inquiry_id"],
-                new_value=inquiry_id, comment=comment.strip() or None)
+    match = MatchResult(
+        inquiry_id=inquiry_id,
+        basis="manual",
+        confidence=1.0,
+        reasons=[
+            f"assigned by {reviewer}"
+            + (f": {comment.strip()}" if comment.strip() else "")
+        ],
+    )
+    store.put_match(
+        campaign,
+        digest,
+        inquiry_id,
+        "manual",
+        1.0,
+        match.model_dump_json(),
+        manual=True,
+    )
+    store.audit(
+        campaign,
+        inquiry_id,
+        "assign",
+        reviewer,
+        key=digest,
+        old_value=row["inquiry_id"],
+        new_value=inquiry_id,
+        comment=comment.strip() or None,
+    )
     reanalyse(store, campaign, rules_dir, policy=policy)
-    log.info("message %s of %s assigned to %s by %s", digest[:12], campaign, inquiry_id, reviewer)
+    log.info(
+        "message %s of %s assigned to %s by %s",
+        digest[:12],
+        campaign,
+        inquiry_id,
+        reviewer,
+    )
 
 
 def mark_irrelevant(
-    store: Store, campaign: str, digest: str, reviewer: str, rules_dir: Path, comment: str = "",
+    store: Store,
+    campaign: str,
+    digest: str,
+    reviewer: str,
+    rules_dir: Path,
+    comment: str = "",
     policy: str = "open-hours",
 ) -> None:
     """Set an unmatched message aside for good, then analyse the campaign again (flags)."""
     from replyaudit.pipeline import reanalyse
 
     row = _unmatched_row(store, campaign, digest)
-    match = MatchResult(inquiry_id=None, basis="manual", confidence=1.0, reasons=[f"marked irrelevant by {reviewer}"])
-    store.put_match(campaign, digest, None, "manual", 1.0, match.model_dump_json(), manual=True, irrelevant=True)
+    match = MatchResult(
+        inquiry_id=None,
+        basis="manual",
+        confidence=1.0,
+        reasons=[f"marked irrelevant by {reviewer}"],
+    )
+    store.put_match(
+        campaign,
+        digest,
+        None,
+        "manual",
+        1.0,
+        match.model_dump_json(),
+        manual=True,
+        irrelevant=True,
+    )
     # The audit trail is per case; a message set aside belongs to none, hence the empty id.
-    store.audit(campaign, "", "irrelevant", reviewer, key=digest, old_value=row["inquiry_id"],
-                comment=comment.strip() or None)
+    store.audit(
+        campaign,
+        "",
+        "irrelevant",
+        reviewer,
+        key=digest,
+        old_value=row["inquiry_id"],
+        comment=comment.strip() or None,
+    )
     reanalyse(store, campaign, rules_dir, policy=policy)
-    log.info("message %s of %s marked irrelevant by %s", digest[:12], campaign, reviewer)
+    log.info(
+        "message %s of %s marked irrelevant by %s", digest[:12], campaign, reviewer
+    )
 
 
 def add_user(store: Store, name: str, password: str) -> None:
     """Add a named reviewer (or change their password); the password is hashed with argon2."""
     name = name.strip()
     if not name or any(c.isspace() for c in name):
-        raise ReviewError(f"user name: expected a name without spaces, found {name!r}. Fix: e.g. 'camille'")
+        raise ReviewError(
+            f"user name: expected a name without spaces, found {name!r}. Fix: e.g. 'camille'"
+        )
     if len(password) < 8:
-        raise ReviewError(f"password of {name}: expected at least 8 characters, found {len(password)}. Fix: a longer one")
+        raise ReviewError(
+            f"password of {name}: expected at least 8 characters, found {len(password)}. Fix: a longer one"
+        )
     store.put_user(name, _hasher.hash(password))
 
 

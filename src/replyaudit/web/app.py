@@ -12,7 +12,17 @@ from functools import wraps
 from pathlib import Path
 from typing import Any
 
-from flask import Flask, Response, flash, g, redirect, render_template, request, session, url_for
+from flask import (
+    Flask,
+    Response,
+    flash,
+    g,
+    redirect,
+    render_template,
+    request,
+    session,
+    url_for,
+)
 from flask_wtf.csrf import CSRFError, CSRFProtect
 
 from replyaudit.config import Settings
@@ -51,7 +61,10 @@ def login_required_for(settings: Settings) -> bool:
 
 def secret_key(settings: Settings) -> bytes:
     """The session signing key, created 0600 on first use."""
-    path = settings.review.secret_key_file or settings.storage.data_dir / "review-secret.key"
+    path = (
+        settings.review.secret_key_file
+        or settings.storage.data_dir / "review-secret.key"
+    )
     try:
         if path.is_file():
             key = path.read_bytes().strip()
@@ -134,24 +147,34 @@ def create_app(settings: Settings, scorecard: Scorecard | None = None) -> Flask:
 
     @app.errorhandler(CSRFError)
     def _csrf(error: CSRFError) -> tuple[str, int]:
-        return render_template("error.html", title="Requête refusée",
-                               message="Le formulaire a expiré ou son jeton de sécurité manque. "
-                                       "Rechargez la page et recommencez."), 400
+        return render_template(
+            "error.html",
+            title="Requête refusée",
+            message="Le formulaire a expiré ou son jeton de sécurité manque. "
+            "Rechargez la page et recommencez.",
+        ), 400
 
     @app.errorhandler(404)
     def _missing(error: Exception) -> tuple[str, int]:
-        return render_template("error.html", title="Introuvable",
-                               message="Cette page n'existe pas."), 404
+        return render_template(
+            "error.html", title="Introuvable", message="Cette page n'existe pas."
+        ), 404
 
     @app.errorhandler(sqlite3.Error)
     def _database(error: sqlite3.Error) -> tuple[str, int]:
-        return render_template("error.html", title="Base de données indisponible",
-                               message=f"La base {settings.storage.database_path} ne répond pas : {error}."), 500
+        return render_template(
+            "error.html",
+            title="Base de données indisponible",
+            message=f"La base {settings.storage.database_path} ne répond pas : {error}.",
+        ), 500
 
     @app.context_processor
     def _globals() -> dict[str, Any]:
-        return {"current_user": session.get("user"), "login_required": required,
-                "reviewer": reviewer_name()}
+        return {
+            "current_user": session.get("user"),
+            "login_required": required,
+            "reviewer": reviewer_name(),
+        }
 
     @app.route("/login", methods=["GET", "POST"])
     def login() -> Any:

@@ -19,7 +19,11 @@ from replyaudit.scorecard import Scorecard
 from replyaudit.store import Store
 from replyaudit.web.render import Span, locate, mark_text, sanitise_html
 
-STATUS_LABELS = {"waiting": "en attente", "to_review": "à revoir", "approved": "approuvé"}
+STATUS_LABELS = {
+    "waiting": "en attente",
+    "to_review": "à revoir",
+    "approved": "approuvé",
+}
 FLAG_LABELS = {
     "low_confidence": "confiance faible",
     "unmatched_mail": "courriel non rattaché",
@@ -36,11 +40,26 @@ KIND_LABELS = {
     "bounce": "non remis",
     "other": "autre",
 }
-ROLE_LABELS = {"inquiry": "demande", "initial": "première réponse", "follow_up": "relance", "other": "autre"}
-ACTION_LABELS = {"change": "modification", "approve": "approbation", "reopen": "réouverture",
-                 "assign": "rattachement", "irrelevant": "écarté"}
-PART_LABELS = {"body": "corps", "signature": "signature", "headers": "en-têtes", "timing": "délai",
-               "attachments": "pièces jointes"}
+ROLE_LABELS = {
+    "inquiry": "demande",
+    "initial": "première réponse",
+    "follow_up": "relance",
+    "other": "autre",
+}
+ACTION_LABELS = {
+    "change": "modification",
+    "approve": "approbation",
+    "reopen": "réouverture",
+    "assign": "rattachement",
+    "irrelevant": "écarté",
+}
+PART_LABELS = {
+    "body": "corps",
+    "signature": "signature",
+    "headers": "en-têtes",
+    "timing": "délai",
+    "attachments": "pièces jointes",
+}
 
 
 def local_time(instant: datetime | None, zone: Any) -> str:
@@ -84,7 +103,9 @@ class AnswerView:
     source: str
     rule: str
     note: str
-    evidence: list[tuple[str, str, str, str]] = field(default_factory=list)  # anchor, part, sentence, sha
+    evidence: list[tuple[str, str, str, str]] = field(
+        default_factory=list
+    )  # anchor, part, sentence, sha
 
 
 def _evidence_anchor(digest: str, key: str, index: int) -> str:
@@ -112,20 +133,46 @@ def build_case(
         value = answer.value if answer else question.zero_value()
         chosen = set(value) if isinstance(value, list) else {value}
         view = AnswerView(
-            number=question.number, key=question.key, text=question.text, section=question.section,
+            number=question.number,
+            key=question.key,
+            text=question.text,
+            section=question.section,
             kind=question.kind,
-            options=[(o.id, o.label, o.points, o.id in chosen) for o in question.options],
-            value_label=question.label_for(value), points=answer.points if answer else 0,
-            max_points=question.max_points, confidence=answer.confidence if answer else 0.0,
-            needs_review=answer.needs_review if answer else True, source=source,
-            rule=answer.rule if answer else "", note=answer.note if answer else "",
+            options=[
+                (o.id, o.label, o.points, o.id in chosen) for o in question.options
+            ],
+            value_label=question.label_for(value),
+            points=answer.points if answer else 0,
+            max_points=question.max_points,
+            confidence=answer.confidence if answer else 0.0,
+            needs_review=answer.needs_review if answer else True,
+            source=source,
+            rule=answer.rule if answer else "",
+            note=answer.note if answer else "",
         )
+        seen: set[tuple[str, str, str]] = set()
         for index, item in enumerate(answer.evidence if answer else []):
+            if (item.message, item.part, item.sentence) in seen:
+                continue  # a check may cite the same sentence once per rule that fired
+            seen.add((item.message, item.part, item.sentence))
             anchor = _evidence_anchor(item.message, question.key, index)
-            view.evidence.append((anchor, PART_LABELS.get(item.part, item.part), item.sentence, item.message))
+            view.evidence.append(
+                (
+                    anchor,
+                    PART_LABELS.get(item.part, item.part),
+                    item.sentence,
+                    item.message,
+                )
+            )
             if item.part in ("body", "signature"):
                 spans.setdefault((item.message, item.part), []).append(
-                    Span(item.start, item.end, [f"Q{question.number}"], anchor, item.sentence)
+                    Span(
+                        item.start,
+                        item.end,
+                        [f"Q{question.number}"],
+                        anchor,
+                        item.sentence,
+                    )
                 )
         answer_views.append(view)
 
@@ -154,8 +201,12 @@ def build_case(
 
 
 def _timeline(
-    store: Store, campaign: Campaign, inquiry: Inquiry, result: CaseResult,
-    spans: dict[tuple[str, str], list[Span]], policy: str,
+    store: Store,
+    campaign: Campaign,
+    inquiry: Inquiry,
+    result: CaseResult,
+    spans: dict[tuple[str, str], list[Span]],
+    policy: str,
 ) -> list[MessageView]:
     dealer = campaign.dealer(inquiry.dealer)
     clock = DealerClock(dealer, policy=policy)  # type: ignore[arg-type]
@@ -166,17 +217,37 @@ def _timeline(
         if message.role == "inquiry" and sent_at is None and parsed is not None:
             sent_at = parsed.arrival or parsed.date
         delay = None
-        if message.role != "inquiry" and sent_at is not None and message.arrival is not None:
+        if (
+            message.role != "inquiry"
+            and sent_at is not None
+            and message.arrival is not None
+        ):
             try:
-                delay = clock.open_minutes(sent_at, message.arrival) if message.arrival >= sent_at else None
+                delay = (
+                    clock.open_minutes(sent_at, message.arrival)
+                    if message.arrival >= sent_at
+                    else None
+                )
             except ClockError:
                 delay = None
-        views.append(_message_view(message.sha256, message.role, message.classification.kind.value,
-                                   message.classification.reasons, parsed, spans, dealer.zone, delay))
+        views.append(
+            _message_view(
+                message.sha256,
+                message.role,
+                message.classification.kind.value,
+                message.classification.reasons,
+                parsed,
+                spans,
+                dealer.zone,
+                delay,
+            )
+        )
     return views
 
 
-def _marked(parsed: ParsedMessage, part: str, spans: dict[tuple[str, str], list[Span]]) -> Markup:
+def _marked(
+    parsed: ParsedMessage, part: str, spans: dict[tuple[str, str], list[Span]]
+) -> Markup:
     text = getattr(parsed, part)
     found = []
     for span in spans.get((parsed.sha256, part), []):
@@ -187,18 +258,51 @@ def _marked(parsed: ParsedMessage, part: str, spans: dict[tuple[str, str], list[
 
 
 def _message_view(
-    digest: str, role: str, kind: str, reasons: list[str], parsed: ParsedMessage | None,
-    spans: dict[tuple[str, str], list[Span]], zone: Any, delay: float | None,
+    digest: str,
+    role: str,
+    kind: str,
+    reasons: list[str],
+    parsed: ParsedMessage | None,
+    spans: dict[tuple[str, str], list[Span]],
+    zone: Any,
+    delay: float | None,
 ) -> MessageView:
     if parsed is None:
-        return MessageView(digest, role, kind, "", "(message illisible)", "heure inconnue", "none", delay, reasons,
-                           Markup(""), Markup(""), "", None, [], [])
+        return MessageView(
+            digest,
+            role,
+            kind,
+            "",
+            "(message illisible)",
+            "heure inconnue",
+            "none",
+            delay,
+            reasons,
+            Markup(""),
+            Markup(""),
+            "",
+            None,
+            [],
+            [],
+        )
     return MessageView(
-        sha256=digest, role=role, kind=kind, from_addr=parsed.from_addr, subject=parsed.subject,
-        arrival=local_time(parsed.arrival, zone), arrival_source=parsed.arrival_source, delay_minutes=delay,
-        reasons=reasons, body=_marked(parsed, "body", spans), signature=_marked(parsed, "signature", spans),
-        quoted=parsed.quoted, html=sanitise_html(parsed.html) if parsed.html else None,
-        attachments=[f"{a.filename or 'sans nom'} ({a.content_type}, {a.size} octets)" for a in parsed.attachments],
+        sha256=digest,
+        role=role,
+        kind=kind,
+        from_addr=parsed.from_addr,
+        subject=parsed.subject,
+        arrival=local_time(parsed.arrival, zone),
+        arrival_source=parsed.arrival_source,
+        delay_minutes=delay,
+        reasons=reasons,
+        body=_marked(parsed, "body", spans),
+        signature=_marked(parsed, "signature", spans),
+        quoted=parsed.quoted,
+        html=sanitise_html(parsed.html) if parsed.html else None,
+        attachments=[
+            f"{a.filename or 'sans nom'} ({a.content_type}, {a.size} octets)"
+            for a in parsed.attachments
+        ],
         defects=parsed.defects,
     )
 

@@ -6,18 +6,25 @@ import sys
 import webbrowser
 from enum import StrEnum
 from pathlib import Path
-from typing import Annotated, Optional
+from typing import Annotated
 
 import typer
 
 from replyaudit.config import Settings, load_settings
 
 ConfigOption = Annotated[
-    Optional[Path],
-    typer.Option("--config", "-c", help="Settings file (TOML); default $REPLYAUDIT_CONFIG, else built-in defaults."),
+    Path | None,
+    typer.Option(
+        "--config",
+        "-c",
+        help="Settings file (TOML); default $REPLYAUDIT_CONFIG, else built-in defaults.",
+    ),
 ]
 DatabaseOption = Annotated[
-    Optional[Path], typer.Option("--database", help="SQLite file to use instead of the configured one.")
+    Path | None,
+    typer.Option(
+        "--database", help="SQLite file to use instead of the configured one."
+    ),
 ]
 
 
@@ -43,8 +50,10 @@ def check_can_serve(settings: Settings) -> None:
     with Store(settings.storage.database_path) as store:
         if store.users():
             return
-    why = "review.require_login is true" if is_loopback(settings.review.host) else (
-        f"the page listens on {settings.review.host}, not loopback"
+    why = (
+        "review.require_login is true"
+        if is_loopback(settings.review.host)
+        else (f"the page listens on {settings.review.host}, not loopback")
     )
     raise ServeError(
         f"{settings.storage.database_path}: expected at least one reviewer account because {why}, found none. "
@@ -68,8 +77,10 @@ def serve_page(settings: Settings, open_browser: bool = False) -> None:
     if open_browser:
         try:
             webbrowser.open(url)
-        except Exception as exc:  # a missing or broken browser must never stop the page
-            typer.echo(f"(could not open a browser: {exc}; open {url} by hand)", err=True)
+        except Exception as exc:  # noqa: BLE001 - no browser must never stop the page
+            typer.echo(
+                f"(could not open a browser: {exc}; open {url} by hand)", err=True
+            )
     try:
         server.serve_forever()
     except KeyboardInterrupt:
@@ -80,16 +91,29 @@ def serve_page(settings: Settings, open_browser: bool = False) -> None:
 
 def register(app: typer.Typer) -> None:
     """Add the review page's commands to the replyaudit app."""
-    users_app = typer.Typer(help="Manage the reviewers who sign in to the review page.", no_args_is_help=True)
+    users_app = typer.Typer(
+        help="Manage the reviewers who sign in to the review page.",
+        no_args_is_help=True,
+    )
     app.add_typer(users_app, name="users")
 
     @app.command()
     def serve(
         config: ConfigOption = None,
         database: DatabaseOption = None,
-        host: Annotated[Optional[str], typer.Option(help="Address to listen on (default: review.host, 127.0.0.1).")] = None,
-        port: Annotated[Optional[int], typer.Option(help="Port (default: review.port, 8765; 0 picks a free one).")] = None,
-        open_browser: Annotated[bool, typer.Option("--open/--no-open", help="Open the page in a browser.")] = False,
+        host: Annotated[
+            str | None,
+            typer.Option(
+                help="Address to listen on (default: review.host, 127.0.0.1)."
+            ),
+        ] = None,
+        port: Annotated[
+            int | None,
+            typer.Option(help="Port (default: review.port, 8765; 0 picks a free one)."),
+        ] = None,
+        open_browser: Annotated[
+            bool, typer.Option("--open/--no-open", help="Open the page in a browser.")
+        ] = False,
     ) -> None:
         """Start the review page (French) to check, correct, approve and export scorecards.
 
@@ -106,10 +130,19 @@ def register(app: typer.Typer) -> None:
 
     @users_app.command("add")
     def users_add(
-        name: Annotated[str, typer.Argument(help="The reviewer's name, as recorded in the audit trail.")],
+        name: Annotated[
+            str,
+            typer.Argument(help="The reviewer's name, as recorded in the audit trail."),
+        ],
         config: ConfigOption = None,
         database: DatabaseOption = None,
-        password_stdin: Annotated[bool, typer.Option("--password-stdin", help="Read the password from the first line of stdin.")] = False,
+        password_stdin: Annotated[
+            bool,
+            typer.Option(
+                "--password-stdin",
+                help="Read the password from the first line of stdin.",
+            ),
+        ] = False,
     ) -> None:
         """Add a reviewer (or change their password); the password is asked twice and hashed with argon2.
 
@@ -121,14 +154,18 @@ def register(app: typer.Typer) -> None:
         if password_stdin:
             password = sys.stdin.readline().rstrip("\r\n")
         else:
-            password = typer.prompt(f"Password for {name}", hide_input=True, confirmation_prompt=True)
+            password = typer.prompt(
+                f"Password for {name}", hide_input=True, confirmation_prompt=True
+            )
         settings = _settings(config, database)
         with Store(settings.storage.database_path) as store:
             add_user(store, name, password)
         typer.echo(f"ok: reviewer {name} saved in {settings.storage.database_path}")
 
     @users_app.command("list")
-    def users_list(config: ConfigOption = None, database: DatabaseOption = None) -> None:
+    def users_list(
+        config: ConfigOption = None, database: DatabaseOption = None
+    ) -> None:
         """List the reviewers and when each was added.
 
         Example: replyaudit users list --database data/demo.sqlite3
@@ -144,10 +181,24 @@ def register(app: typer.Typer) -> None:
     def export(
         config: ConfigOption = None,
         database: DatabaseOption = None,
-        fmt: Annotated[ExportFormat, typer.Option("--format", help="csv or xlsx (with summary and charts).")] = ExportFormat.csv,
-        output: Annotated[Optional[Path], typer.Option("--output", "-o", help="File to write (default: replyaudit-export.<format>).")] = None,
-        campaign: Annotated[Optional[str], typer.Option(help="Only this campaign (default: all).")] = None,
-        include_all: Annotated[bool, typer.Option("--all", help="Include scorecards not yet approved.")] = False,
+        fmt: Annotated[
+            ExportFormat,
+            typer.Option("--format", help="csv or xlsx (with summary and charts)."),
+        ] = ExportFormat.csv,
+        output: Annotated[
+            Path | None,
+            typer.Option(
+                "--output",
+                "-o",
+                help="File to write (default: replyaudit-export.<format>).",
+            ),
+        ] = None,
+        campaign: Annotated[
+            str | None, typer.Option(help="Only this campaign (default: all).")
+        ] = None,
+        include_all: Annotated[
+            bool, typer.Option("--all", help="Include scorecards not yet approved.")
+        ] = False,
     ) -> None:
         """Export scorecards, one row per inquiry: a value and points per question, total, delay, evidence.
 
@@ -160,6 +211,13 @@ def register(app: typer.Typer) -> None:
         settings = _settings(config, database)
         target = output or Path(f"replyaudit-export.{fmt.value}")
         with Store(settings.storage.database_path) as store:
-            count = export_file(store, load_scorecard(settings.rules_dir), target, fmt.value, campaign, include_all)
+            count = export_file(
+                store,
+                load_scorecard(settings.rules_dir),
+                target,
+                fmt.value,
+                campaign,
+                include_all,
+            )
         kind = "scorecard(s)" if include_all else "approved scorecard(s)"
         typer.echo(f"ok: {count} {kind} written to {target}")

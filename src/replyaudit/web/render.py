@@ -13,13 +13,61 @@ from markupsafe import Markup, escape
 
 # Text-only HTML: no img, no style, no form, no media. Links keep their text, not their URL.
 _TAGS = {
-    "a", "abbr", "b", "blockquote", "br", "caption", "code", "dd", "div", "dl", "dt", "em",
-    "h1", "h2", "h3", "h4", "h5", "h6", "hr", "i", "li", "ol", "p", "pre", "s", "small",
-    "span", "strong", "sub", "sup", "table", "tbody", "td", "tfoot", "th", "thead", "tr",
-    "u", "ul",
+    "a",
+    "abbr",
+    "b",
+    "blockquote",
+    "br",
+    "caption",
+    "code",
+    "dd",
+    "div",
+    "dl",
+    "dt",
+    "em",
+    "h1",
+    "h2",
+    "h3",
+    "h4",
+    "h5",
+    "h6",
+    "hr",
+    "i",
+    "li",
+    "ol",
+    "p",
+    "pre",
+    "s",
+    "small",
+    "span",
+    "strong",
+    "sub",
+    "sup",
+    "table",
+    "tbody",
+    "td",
+    "tfoot",
+    "th",
+    "thead",
+    "tr",
+    "u",
+    "ul",
 }
-_ATTRIBUTES = {"td": {"colspan", "rowspan"}, "th": {"colspan", "rowspan"}, "abbr": {"title"}}
-_DROPPED_WITH_CONTENT = {"script", "style", "title", "head", "noscript", "template", "svg", "math"}
+_ATTRIBUTES = {
+    "td": {"colspan", "rowspan"},
+    "th": {"colspan", "rowspan"},
+    "abbr": {"title"},
+}
+_DROPPED_WITH_CONTENT = {
+    "script",
+    "style",
+    "title",
+    "head",
+    "noscript",
+    "template",
+    "svg",
+    "math",
+}
 
 
 def sanitise_html(html: str) -> Markup:
@@ -51,7 +99,11 @@ def locate(text: str, start: int, end: int, sentence: str) -> tuple[int, int] | 
     """The evidence span in `text`: the stored one when it holds the sentence, else a search."""
     if 0 <= start < end <= len(text):
         found = text[start:end]
-        if not sentence or found.strip() == sentence.strip() or sentence.strip() in found:
+        if (
+            not sentence
+            or found.strip() == sentence.strip()
+            or sentence.strip() in found
+        ):
             return start, end
     wanted = sentence.strip()
     if wanted:
@@ -81,10 +133,12 @@ def mark_text(text: str, spans: list[Span]) -> Markup:
     out: list[str] = []
     cursor = 0
     for span in merge_spans(spans):
-        out.append(str(escape(text[cursor:span.start])))
+        out.append(str(escape(text[cursor : span.start])))
         title = escape(", ".join(span.labels))
         anchor = f' id="{escape(span.anchor)}"' if span.anchor else ""
-        out.append(f'<mark{anchor} title="{title}">{escape(text[span.start:span.end])}</mark>')
+        out.append(
+            f'<mark{anchor} title="{title}">{escape(text[span.start : span.end])}</mark>'
+        )
         cursor = span.end
     out.append(str(escape(text[cursor:])))
     return Markup("".join(out))

@@ -7,10 +7,26 @@ import json
 from datetime import datetime
 from typing import Any
 
-from flask import Blueprint, Response, abort, flash, g, redirect, render_template, request, url_for
+from flask import (
+    Blueprint,
+    Response,
+    abort,
+    flash,
+    g,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
 
 from replyaudit.campaign import Campaign
-from replyaudit.export import csv_text, dealer_summary, export_rows, score_distribution, write_xlsx
+from replyaudit.export import (
+    csv_text,
+    dealer_summary,
+    export_rows,
+    score_distribution,
+    write_xlsx,
+)
 from replyaudit.pipeline import load_parsed
 from replyaudit.review import (
     ReviewError,
@@ -49,14 +65,23 @@ def _list_rows() -> list[dict[str, Any]]:
     rows = []
     for case in store.all_cases():
         inquiry = json.loads(case["inquiry"])
-        rows.append({
-            "campaign": case["campaign"], "inquiry_id": case["inquiry_id"],
-            "dealer": case["dealer_id"],
-            "dealer_name": dealer_names.get((case["campaign"], case["dealer_id"]), case["dealer_id"]),
-            "wave": inquiry.get("wave"), "status": case["status"],
-            "status_label": STATUS_LABELS.get(case["status"], case["status"]), "total": case["total"],
-            "flags": [(f, FLAG_LABELS.get(f, f)) for f in json.loads(case["flags"])],
-        })
+        rows.append(
+            {
+                "campaign": case["campaign"],
+                "inquiry_id": case["inquiry_id"],
+                "dealer": case["dealer_id"],
+                "dealer_name": dealer_names.get(
+                    (case["campaign"], case["dealer_id"]), case["dealer_id"]
+                ),
+                "wave": inquiry.get("wave"),
+                "status": case["status"],
+                "status_label": STATUS_LABELS.get(case["status"], case["status"]),
+                "total": case["total"],
+                "flags": [
+                    (f, FLAG_LABELS.get(f, f)) for f in json.loads(case["flags"])
+                ],
+            }
+        )
     return rows
 
 
@@ -69,7 +94,10 @@ def cases() -> str:
         "concession": sorted({(r["dealer"], r["dealer_name"]) for r in rows}),
         "vague": sorted({r["wave"] for r in rows if r["wave"]}),
     }
-    wanted = {key: request.args.get(key, "") for key in ("campagne", "concession", "statut", "vague")}
+    wanted = {
+        key: request.args.get(key, "")
+        for key in ("campagne", "concession", "statut", "vague")
+    }
     if wanted["campagne"]:
         rows = [r for r in rows if r["campaign"] == wanted["campagne"]]
     if wanted["concession"]:
@@ -77,14 +105,28 @@ def cases() -> str:
     if wanted["statut"]:
         rows = [r for r in rows if r["status"] == wanted["statut"]]
     if wanted["vague"]:
-        rows = [r for r in rows if (r["wave"] or "") == ("" if wanted["vague"] == "-" else wanted["vague"])]
+        rows = [
+            r
+            for r in rows
+            if (r["wave"] or "") == ("" if wanted["vague"] == "-" else wanted["vague"])
+        ]
     sort = request.args.get("tri", "demande")
     descending = request.args.get("ordre") == "desc"
     rows.sort(key=SORT_KEYS.get(sort, SORT_KEYS["demande"]), reverse=descending)
-    counts = {status: sum(1 for r in rows if r["status"] == status) for status in STATUS_LABELS}
+    counts = {
+        status: sum(1 for r in rows if r["status"] == status)
+        for status in STATUS_LABELS
+    }
     return render_template(
-        "cases.html", title="Demandes", rows=rows, choices=choices, wanted=wanted, sort=sort,
-        descending=descending, statuses=STATUS_LABELS, counts=counts,
+        "cases.html",
+        title="Demandes",
+        rows=rows,
+        choices=choices,
+        wanted=wanted,
+        sort=sort,
+        descending=descending,
+        statuses=STATUS_LABELS,
+        counts=counts,
         unmatched=len(open_store().unmatched()),
     )
 
@@ -92,14 +134,18 @@ def cases() -> str:
 @views.route("/cas/<campaign>/<inquiry_id>")
 @login_gate
 def case(campaign: str, inquiry_id: str) -> str:
-    context = build_case(open_store(), g.scorecard, campaign, inquiry_id, g.settings.timing.policy)
+    context = build_case(
+        open_store(), g.scorecard, campaign, inquiry_id, g.settings.timing.policy
+    )
     if context is None:
         abort(404)
     return render_template("case.html", title=f"Demande {inquiry_id}", **context)
 
 
 def _back(campaign: str, inquiry_id: str, anchor: str = "") -> Response:
-    return redirect(url_for("views.case", campaign=campaign, inquiry_id=inquiry_id) + anchor)  # type: ignore[return-value]
+    return redirect(
+        url_for("views.case", campaign=campaign, inquiry_id=inquiry_id) + anchor
+    )  # type: ignore[return-value]
 
 
 @views.route("/cas/<campaign>/<inquiry_id>/reponse/<key>", methods=["POST"])
@@ -109,16 +155,30 @@ def change(campaign: str, inquiry_id: str, key: str) -> Response:
         abort(404)
     comment = request.form.get("commentaire", "").strip()
     if not comment:
-        flash(f"Q{g.scorecard.question(key).number} : un commentaire est obligatoire pour modifier une réponse.",
-              "error")
+        flash(
+            f"Q{g.scorecard.question(key).number} : un commentaire est obligatoire pour modifier une réponse.",
+            "error",
+        )
         return _back(campaign, inquiry_id, f"#q-{key}")
     value = parse_value(g.scorecard, key, request.form.getlist("valeur"))
     try:
-        total = change_answer(open_store(), g.scorecard, campaign, inquiry_id, key, value, comment, reviewer_name())
+        total = change_answer(
+            open_store(),
+            g.scorecard,
+            campaign,
+            inquiry_id,
+            key,
+            value,
+            comment,
+            reviewer_name(),
+        )
     except ReviewError as exc:
         flash(f"Modification refusée : {exc}", "error")
         return _back(campaign, inquiry_id, f"#q-{key}")
-    flash(f"Q{g.scorecard.question(key).number} modifiée. Nouveau total : {total}/{g.scorecard.max_points}.", "ok")
+    flash(
+        f"Q{g.scorecard.question(key).number} modifiée. Nouveau total : {total}/{g.scorecard.max_points}.",
+        "ok",
+    )
     return _back(campaign, inquiry_id, f"#q-{key}")
 
 
@@ -126,7 +186,13 @@ def change(campaign: str, inquiry_id: str, key: str) -> Response:
 @login_gate
 def approve_case(campaign: str, inquiry_id: str) -> Response:
     try:
-        approve(open_store(), campaign, inquiry_id, reviewer_name(), request.form.get("commentaire", ""))
+        approve(
+            open_store(),
+            campaign,
+            inquiry_id,
+            reviewer_name(),
+            request.form.get("commentaire", ""),
+        )
     except ReviewError as exc:
         flash(f"Approbation refusée : {exc}", "error")
         return _back(campaign, inquiry_id)
@@ -157,15 +223,23 @@ def unmatched() -> str:
     items = []
     for row in store.unmatched():
         parsed = load_parsed(store, row["sha256"])
-        items.append({
-            "campaign": row["campaign"], "sha256": row["sha256"],
-            "from_addr": parsed.from_addr if parsed else "", "subject": parsed.subject if parsed else "",
-            "arrival": parsed.arrival.strftime("%d/%m/%Y %H:%M %Z") if parsed and parsed.arrival else "inconnue",
-            "excerpt": (parsed.body[:400] if parsed else ""),
-            "candidates": json.loads(row["detail"]).get("candidates", []),
-            "inquiries": [r["id"] for r in store.inquiries(row["campaign"])],
-        })
-    return render_template("unmatched.html", title="Courriels non rattachés", items=items)
+        items.append(
+            {
+                "campaign": row["campaign"],
+                "sha256": row["sha256"],
+                "from_addr": parsed.from_addr if parsed else "",
+                "subject": parsed.subject if parsed else "",
+                "arrival": parsed.arrival.strftime("%d/%m/%Y %H:%M %Z")
+                if parsed and parsed.arrival
+                else "inconnue",
+                "excerpt": (parsed.body[:400] if parsed else ""),
+                "candidates": json.loads(row["detail"]).get("candidates", []),
+                "inquiries": [r["id"] for r in store.inquiries(row["campaign"])],
+            }
+        )
+    return render_template(
+        "unmatched.html", title="Courriels non rattachés", items=items
+    )
 
 
 @views.route("/non-rattaches/<campaign>/<sha256>", methods=["POST"])
@@ -176,13 +250,31 @@ def file_unmatched(campaign: str, sha256: str) -> Response:
     settings = g.settings
     try:
         if request.form.get("action") == "ignorer":
-            mark_irrelevant(store, campaign, sha256, reviewer_name(), settings.rules_dir, comment,
-                            policy=settings.timing.policy)
-            flash("Message écarté comme non pertinent ; la campagne a été ré-analysée.", "ok")
+            mark_irrelevant(
+                store,
+                campaign,
+                sha256,
+                reviewer_name(),
+                settings.rules_dir,
+                comment,
+                policy=settings.timing.policy,
+            )
+            flash(
+                "Message écarté comme non pertinent ; la campagne a été ré-analysée.",
+                "ok",
+            )
         else:
             inquiry_id = request.form.get("demande", "")
-            assign_message(store, campaign, sha256, inquiry_id, reviewer_name(), settings.rules_dir, comment,
-                           policy=settings.timing.policy)
+            assign_message(
+                store,
+                campaign,
+                sha256,
+                inquiry_id,
+                reviewer_name(),
+                settings.rules_dir,
+                comment,
+                policy=settings.timing.policy,
+            )
             flash(f"Message rattaché à {inquiry_id} ; le cas a été ré-analysé.", "ok")
             return _back(campaign, inquiry_id)
     except ReviewError as exc:
@@ -200,8 +292,11 @@ def export_csv() -> Response:
     campaign, include_all = _export_params()
     rows = export_rows(open_store(), g.scorecard, campaign, include_all)
     body = "\ufeff" + csv_text(rows, g.scorecard)
-    return Response(body, mimetype="text/csv; charset=utf-8",
-                    headers={"Content-Disposition": f'attachment; filename="{_filename("csv")}"'})
+    return Response(
+        body,
+        mimetype="text/csv; charset=utf-8",
+        headers={"Content-Disposition": f'attachment; filename="{_filename("csv")}"'},
+    )
 
 
 @views.route("/export.xlsx")
@@ -211,13 +306,17 @@ def export_xlsx() -> Response:
     rows = export_rows(open_store(), g.scorecard, campaign, include_all)
     buffer = io.BytesIO()
     write_xlsx(rows, g.scorecard, buffer)
-    return Response(buffer.getvalue(),
-                    mimetype="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-                    headers={"Content-Disposition": f'attachment; filename="{_filename("xlsx")}"'})
+    return Response(
+        buffer.getvalue(),
+        mimetype="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        headers={"Content-Disposition": f'attachment; filename="{_filename("xlsx")}"'},
+    )
 
 
 def _filename(extension: str) -> str:
-    return f"replyaudit-{datetime.now().astimezone().strftime('%Y%m%d-%H%M')}.{extension}"
+    return (
+        f"replyaudit-{datetime.now().astimezone().strftime('%Y%m%d-%H%M')}.{extension}"
+    )
 
 
 @views.route("/statistiques")
@@ -226,11 +325,30 @@ def statistics() -> str:
     campaign, include_all = _export_params()
     rows = export_rows(open_store(), g.scorecard, campaign, include_all)
     summary = dealer_summary(rows)
-    delays = bar_chart("Délai moyen de première réponse par concession", [
-        (item.dealer_name, item.mean_delay) for item in summary if item.mean_delay is not None
-    ], " min")
-    scores = bar_chart(f"Répartition des scores (/{g.scorecard.max_points})",
-                       [(label, float(count)) for label, count in score_distribution(rows, g.scorecard.max_points)])
-    return render_template("stats.html", title="Statistiques", delays=delays, scores=scores, summary=summary,
-                           rows=rows, include_all=include_all, campaign=campaign,
-                           campaigns=open_store().campaigns())
+    delays = bar_chart(
+        "Délai moyen de première réponse par concession",
+        [
+            (item.dealer_name, item.mean_delay)
+            for item in summary
+            if item.mean_delay is not None
+        ],
+        " min",
+    )
+    scores = bar_chart(
+        f"Répartition des scores (/{g.scorecard.max_points})",
+        [
+            (label, float(count))
+            for label, count in score_distribution(rows, g.scorecard.max_points)
+        ],
+    )
+    return render_template(
+        "stats.html",
+        title="Statistiques",
+        delays=delays,
+        scores=scores,
+        summary=summary,
+        rows=rows,
+        include_all=include_all,
+        campaign=campaign,
+        campaigns=open_store().campaigns(),
+    )
