@@ -280,11 +280,6 @@ def test_web_unmatched_message_marked_irrelevant(client, db):
         assert [r["action"] for r in store.audit_trail(CAMPAIGN, "")] == ["irrelevant"]
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="pipeline.Analyzer.run still counts a message marked irrelevant "
-    "as unmatched (its _match returns inquiry_id None); fix belongs to pipeline.py",
-)
 def test_web_irrelevant_message_clears_the_unmatched_flag(client, db):
     """Once the only unmatched message is set aside, no case keeps the unmatched flag."""
     from replyaudit.store import Store

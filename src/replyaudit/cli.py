@@ -258,7 +258,9 @@ def demo(
     if serve:
         from replyaudit.web.commands import serve_page
 
-        serve_page(settings_from(None, target), open_browser=True)
+        settings = settings_from(None, target)
+        settings.storage.data_dir = target.parent  # the demo keeps its review key beside its database
+        serve_page(settings, open_browser=True)
 
 
 @app.command()

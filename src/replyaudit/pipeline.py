@@ -350,6 +350,8 @@ class Analyzer:
             if message.from_addr in shoppers:
                 continue
             match = self._match(digest, message, sent)
+            if match.inquiry_id is None and match.basis == "manual":
+                continue  # an analyst marked it irrelevant: neither a case's nor unmatched
             if match.inquiry_id is None or match.inquiry_id not in by_inquiry:
                 summary.unmatched.append(digest)
                 continue
