@@ -151,7 +151,7 @@ def utcnow() -> datetime:
 
 
 def now_text() -> str:
-    return utcnow().isoformat(timespec="seconds")
+    return utcnow().isoformat(timespec="microseconds")
 
 
 def sha256_of(raw: bytes) -> str:
