@@ -40,7 +40,10 @@ def main() -> None:
     load_seconds = time.perf_counter() - started
 
     # Warm-up: one replay outside the timing, so both figures exclude model loading.
-    with tempfile.TemporaryDirectory() as tmp, Store(Path(tmp) / "warm.sqlite3") as store:
+    with (
+        tempfile.TemporaryDirectory() as tmp,
+        Store(Path(tmp) / "warm.sqlite3") as store,
+    ):
         replay(args.corpus, store, rules_dir)
         texts = []
         for digest in store.campaign_messages(f"corpus:{args.corpus.name}"):
@@ -51,7 +54,10 @@ def main() -> None:
     messages = rounds = 0
     begin = time.perf_counter()
     while messages < args.min_messages:
-        with tempfile.TemporaryDirectory() as tmp, Store(Path(tmp) / "bench.sqlite3") as store:
+        with (
+            tempfile.TemporaryDirectory() as tmp,
+            Store(Path(tmp) / "bench.sqlite3") as store,
+        ):
             report = replay(args.corpus, store, rules_dir)
         messages += report.messages
         rounds += 1
@@ -70,9 +76,15 @@ def main() -> None:
     peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     rate = messages / end_to_end
     spacy_rate = messages / spacy_alone
-    print(f"python {sys.version.split()[0]}, one core, spaCy pipeline {model_pipes} + {FOLD_COMPONENT}, model load {load_seconds:.1f} s")
-    print(f"end to end: {messages} messages in {end_to_end:.2f} s over {rounds} replays = {rate:.0f} messages/s")
-    print(f"spaCy alone on the same texts ({len(texts) * rounds} texts): {spacy_alone:.2f} s = {spacy_rate:.0f} messages/s")
+    print(
+        f"python {sys.version.split()[0]}, one core, spaCy pipeline {model_pipes} + {FOLD_COMPONENT}, model load {load_seconds:.1f} s"
+    )
+    print(
+        f"end to end: {messages} messages in {end_to_end:.2f} s over {rounds} replays = {rate:.0f} messages/s"
+    )
+    print(
+        f"spaCy alone on the same texts ({len(texts) * rounds} texts): {spacy_alone:.2f} s = {spacy_rate:.0f} messages/s"
+    )
     print(f"end to end / spaCy alone: {end_to_end / spacy_alone:.2f}x")
     print(f"peak memory (max RSS): {peak_mb:.0f} MB")
 
