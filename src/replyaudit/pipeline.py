@@ -457,6 +457,21 @@ class Analyzer:
         answers.update(run_checks(ctx, self.scorecard, self.rules))
         answers = {key: answers[key] for key in self.scorecard.keys}
 
+        uncertain = [m for m, c, _ in received if c.confidence < REVIEW_THRESHOLD]
+        if uncertain:
+            # Which message is the first personalised reply decides questions 1 and 8.
+            flags.append("uncertain_classification")
+            why = "; ".join(
+                f"{m.source or m.sha256[:12]} classified with low confidence"
+                for m in uncertain
+            )
+            for key in ("response_time", "follow_up"):
+                answers[key] = answers[key].model_copy(
+                    update={
+                        "needs_review": True,
+                        "note": f"{answers[key].note} ({why})",
+                    }
+                )
         if any(a.rule.endswith("clock_skew") for a in answers.values()):
             flags.append("clock_skew")
         if sent_at is None:

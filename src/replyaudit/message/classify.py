@@ -134,14 +134,31 @@ def classify_message(
             confidence=0.8,
         )
 
-    if headers:
+    # A no-reply sender alone is weak: CRM platforms send advisors' own answers from one.
+    no_reply = [r for r in headers if r.startswith("no-reply sender")]
+    protocol = [r for r in headers if r not in no_reply]
+    if protocol:
         return Classification(
             kind=Kind.AUTO_ACK, reasons=headers + content, confidence=0.95
         )
+    content += no_reply
 
     # Headers say nothing: decide on content, but a named advisor's individual answer stays
     # personalised even when it comes from a CRM template.
     signed = msg.signature_status == "present" and _personally_signed(msg)
+    if (
+        no_reply
+        and signed
+        and not any("acknowledgement" in c or "placeholder" in c for c in content)
+    ):
+        return Classification(
+            kind=Kind.PERSONALISED,
+            reasons=[
+                *no_reply,
+                "signed by a named person with no acknowledgement phrasing (CRM template)",
+            ],
+            confidence=0.6,
+        )
     strong = [c for c in content if "placeholder" in c or "acknowledgement" in c]
     if content and (not signed or len(content) >= 2 and strong and len(msg.body) < 600):
         reasons = content + ([] if signed else ["no individual signature"])
