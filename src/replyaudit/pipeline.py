@@ -6,43 +6,45 @@ import logging
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
-from typing import Literal
 
 from replyaudit.campaign import Campaign, Dealer, Inquiry
 from replyaudit.checks import RuleSet, run_checks
 from replyaudit.clock import DealerClock
 from replyaudit.context import CaseContext
-from replyaudit.errors import ClockError, MessageError, StoreError
-from replyaudit.message import classify_message, match_message, parse_message
+from replyaudit.errors import ClockError, StoreError
+from replyaudit.ingest import Ingested, ingest, ingest_paths, load_parsed
+from replyaudit.message import classify_message, match_message
 from replyaudit.models import (
-    Answer,
     CaseMessage,
     CaseResult,
     CaseStatus,
     Classification,
-    Evidence,
     Kind,
     MatchResult,
     ParsedMessage,
-    Timing,
 )
 from replyaudit.scorecard import Scorecard
 from replyaudit.store import Store, now_text, utcnow
+from replyaudit.timing import (
+    REVIEW_THRESHOLD,
+    UNDETERMINED,
+    arrival_key,
+    timing_answer,
+    answer_timing,
+    resolve_sent,
+)
 
 log = logging.getLogger(__name__)
 
-# A timing answer is sure only when the arrival time comes from a server stamp.
-_ARRIVAL_CONFIDENCE = {"internaldate": 1.0, "received": 1.0, "date": 0.8, "none": 0.3}
-REVIEW_THRESHOLD = 0.7
-UNDETERMINED = "undetermined"
-
-
-@dataclass
-class Ingested:
-    sha256: str
-    new: bool
-    parsed: ParsedMessage | None
-    error: str | None = None
+__all__ = [
+    "AnalysisSummary",
+    "Analyzer",
+    "Ingested",
+    "ingest",
+    "ingest_paths",
+    "load_parsed",
+    "reanalyse",
+]
 
 
 @dataclass
@@ -52,243 +54,8 @@ class AnalysisSummary:
     rejected: int = 0
 
 
-def ingest(
-    store: Store,
-    raw: bytes,
-    *,
-    campaign: str,
-    origin: str,
-    location: str,
-    uidvalidity: int | None = None,
-    uid: int | None = None,
-    internaldate: datetime | None = None,
-) -> Ingested:
-    """Keep the raw bytes first, then parse them; a parse failure is recorded, never fatal."""
-    digest, new = store.put_raw(raw)
-    store.add_source(
-        digest,
-        campaign=campaign,
-        origin=origin,
-        location=location,
-        uidvalidity=uidvalidity,
-        uid=uid,
-        internaldate=internaldate,
-    )
-    existing = store.get_parsed(digest)
-    if existing is not None and existing["parsed"] and not new:
-        return Ingested(
-            digest, new, ParsedMessage.model_validate_json(existing["parsed"])
-        )
-    try:
-        parsed = parse_message(raw, source=location, internaldate=internaldate)
-    except MessageError as exc:
-        store.put_parsed(digest, None, str(exc))
-        store.add_reject(digest, location, str(exc))
-        log.warning("rejected message %s from %s: %s", digest[:12], location, exc)
-        return Ingested(digest, new, None, str(exc))
-    store.put_parsed(digest, parsed.model_dump_json(), None)
-    log.info(
-        "kept message %s from %s: %s, %d bytes, arrival %s (%s)",
-        digest[:12],
-        location,
-        "new" if new else "known",
-        len(raw),
-        parsed.arrival.isoformat() if parsed.arrival else "unknown",
-        parsed.arrival_source,
-    )
-    return Ingested(digest, new, parsed)
-
-
-def load_parsed(store: Store, digest: str) -> ParsedMessage | None:
-    row = store.get_parsed(digest)
-    if row is None or not row["parsed"]:
-        return None
-    return ParsedMessage.model_validate_json(row["parsed"])
-
-
 def _shoppers(campaign: Campaign) -> dict[str, Inquiry]:
     return {inquiry.shopper: inquiry for inquiry in campaign.inquiries}
-
-
-def _arrival_key(message: ParsedMessage) -> tuple[datetime, str]:
-    return (
-        message.arrival or message.date or datetime.max.replace(tzinfo=utcnow().tzinfo),
-        message.sha256,
-    )
-
-
-def resolve_sent(
-    inquiry: Inquiry, sent_message: ParsedMessage | None
-) -> tuple[datetime | None, str]:
-    """The inquiry's sending time: the campaign's, else its sent message's arrival or Date."""
-    if inquiry.sent_at is not None:
-        return inquiry.sent_at, "campaign"
-    if sent_message is not None:
-        if sent_message.arrival is not None:
-            return sent_message.arrival, f"sent message ({sent_message.arrival_source})"
-        if sent_message.date is not None:
-            return sent_message.date, "sent message (date)"
-    return None, "unknown"
-
-
-def _timing_answer(
-    key: str,
-    value: str,
-    scorecard: Scorecard,
-    timing: Timing | None,
-    message: ParsedMessage | None,
-    rule: str,
-    note: str,
-    confidence: float = 1.0,
-) -> Answer:
-    question = scorecard.question(key)
-    points = question.points_for(value) if value != UNDETERMINED else 0
-    evidence = []
-    if timing is not None and message is not None:
-        role: Literal["initial", "follow_up"] = (
-            "initial" if key == "response_time" else "follow_up"
-        )
-        evidence.append(
-            Evidence(
-                message=message.sha256,
-                role=role,
-                part="timing",
-                sentence=timing.explanation,
-            )
-        )
-    return Answer(
-        key=key,
-        value=value,
-        points=points,
-        evidence=evidence,
-        rule=rule,
-        confidence=confidence,
-        needs_review=confidence < REVIEW_THRESHOLD or value == UNDETERMINED,
-        note=note,
-    )
-
-
-def answer_timing(
-    scorecard: Scorecard,
-    clock: DealerClock,
-    sent_at: datetime | None,
-    replies: list[ParsedMessage],
-    now: datetime,
-    working_windows: int,
-) -> tuple[Answer, Answer, Timing | None, Timing | None, bool]:
-    """Questions 1 and 8 from the clock; also says whether a window is still open (waiting)."""
-    waiting = False
-    first = replies[0] if replies else None
-    response: Timing | None = None
-    if sent_at is None:
-        q1 = _timing_answer(
-            "response_time",
-            UNDETERMINED,
-            scorecard,
-            None,
-            first,
-            "q1.no_sent_time",
-            "the inquiry's sending time is unknown: give sent_at in the campaign",
-            0.0,
-        )
-    elif first is None or first.arrival is None:
-        waiting = now < clock.window_end(sent_at, working_windows)
-        q1 = _timing_answer(
-            "response_time",
-            "none_within_2_working_days",
-            scorecard,
-            None,
-            None,
-            "q1.no_reply",
-            "no personalised reply received",
-            0.5 if waiting else 1.0,
-        )
-    else:
-        response = clock.measure(sent_at, first.arrival)
-        confidence = _ARRIVAL_CONFIDENCE[first.arrival_source]
-        if response.bucket is None:
-            q1 = _timing_answer(
-                "response_time",
-                UNDETERMINED,
-                scorecard,
-                response,
-                first,
-                "q1.clock_skew",
-                response.explanation,
-                0.0,
-            )
-        else:
-            q1 = _timing_answer(
-                "response_time",
-                response.bucket,
-                scorecard,
-                response,
-                first,
-                f"q1.{clock.policy}",
-                f"{response.open_minutes:.0f} open minutes",
-                confidence,
-            )
-
-    follow: Timing | None = None
-    if first is None or first.arrival is None:
-        q8 = _timing_answer(
-            "follow_up",
-            "no",
-            scorecard,
-            None,
-            None,
-            "q8.no_reply",
-            "no personalised reply",
-            1.0,
-        )
-    elif len(replies) < 2 or replies[1].arrival is None:
-        still_open = now < clock.window_end(first.arrival, working_windows)
-        waiting = waiting or still_open
-        q8 = _timing_answer(
-            "follow_up",
-            "no",
-            scorecard,
-            None,
-            None,
-            "q8.no_follow_up",
-            "no later personalised message",
-            0.5 if still_open else 1.0,
-        )
-    else:
-        second = replies[1]
-        assert second.arrival is not None
-        follow = clock.measure(first.arrival, second.arrival)
-        limit = working_windows * clock.working_day_minutes
-        confidence = min(
-            _ARRIVAL_CONFIDENCE[first.arrival_source],
-            _ARRIVAL_CONFIDENCE[second.arrival_source],
-        )
-        if follow.bucket is None:
-            q8 = _timing_answer(
-                "follow_up",
-                UNDETERMINED,
-                scorecard,
-                follow,
-                second,
-                "q8.clock_skew",
-                follow.explanation,
-                0.0,
-            )
-        else:
-            # The bucket follows the timing policy (open-hours or calendar).
-            value = "no" if follow.bucket == "none_within_2_working_days" else "yes"
-            q8 = _timing_answer(
-                "follow_up",
-                value,
-                scorecard,
-                follow,
-                second,
-                f"q8.{clock.policy}",
-                f"{follow.open_minutes:.0f} open minutes after the first reply "
-                f"(2 working days = {limit} under open-hours)",
-                confidence,
-            )
-    return q1, q8, response, follow, waiting
 
 
 @dataclass
@@ -336,7 +103,7 @@ class Analyzer:
         sent: dict[str, ParsedMessage | None] = {
             inquiry.id: None for inquiry in self.campaign.inquiries
         }
-        for message in sorted(messages.values(), key=_arrival_key):
+        for message in sorted(messages.values(), key=arrival_key):
             inquiry = shoppers.get(message.from_addr)
             if inquiry is not None and sent[inquiry.id] is None:
                 sent[inquiry.id] = message
@@ -406,7 +173,7 @@ class Analyzer:
         dealer = self.campaign.dealer(inquiry.dealer)
         clock = self.clock(dealer)
         sent_at, sent_basis = resolve_sent(inquiry, sent_message)
-        received = sorted(received, key=lambda item: _arrival_key(item[0]))
+        received = sorted(received, key=lambda item: arrival_key(item[0]))
         replies = [m for m, c, _ in received if c.kind == Kind.PERSONALISED]
         others = [m for m, c, _ in received if c.kind != Kind.PERSONALISED]
         flags: list[str] = []
@@ -419,7 +186,7 @@ class Analyzer:
         except ClockError as exc:
             log.warning("case %s: clock error: %s", inquiry.id, exc)
             flags.append("clock_error")
-            q1 = _timing_answer(
+            q1 = timing_answer(
                 "response_time",
                 UNDETERMINED,
                 self.scorecard,
@@ -429,7 +196,7 @@ class Analyzer:
                 str(exc),
                 0.0,
             )
-            q8 = _timing_answer(
+            q8 = timing_answer(
                 "follow_up",
                 UNDETERMINED,
                 self.scorecard,
@@ -578,21 +345,6 @@ class Analyzer:
             match=match,
             role=role,  # type: ignore[arg-type]
         )
-
-
-def ingest_paths(
-    store: Store, campaign_name: str, paths: list[Path], origin: str = "corpus"
-) -> list[Ingested]:
-    """Keep and parse files; an unreadable file is reported and the rest go on."""
-    done = []
-    for path in paths:
-        raw = path.read_bytes()
-        done.append(
-            ingest(
-                store, raw, campaign=campaign_name, origin=origin, location=str(path)
-            )
-        )
-    return done
 
 
 def reanalyse(
