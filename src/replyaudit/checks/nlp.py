@@ -23,6 +23,11 @@ FOLD_COMPONENT = "replyaudit_fold"
 
 _APOSTROPHES = str.maketrans({"’": "'", "‘": "'", "ʼ": "'", "`": "'"})
 _SENTENCE_END = re.compile(r"(?<=[.!?…])\s+|(?<=[;])\s+(?=\S)|\n")
+# A line break inside a sentence wrapped by the mail client (72-78 columns): the line
+# does not end a sentence and the next line goes on in lower case, or the line is long.
+_WRAP = re.compile(r"(?<=[^\s.!?…:;])[ \t]*\n(?=[ \t]*[a-zà-ÿ«])")
+_WRAP_LONG = re.compile(r"(?m)^([^\n]{58,}[^\s.!?…:;])[ \t]*\n(?=[ \t]*[^\s\-•*–>|\[])")
+_LIST_LINE = re.compile(r"(?m)^[ \t]*[-•*–>]")
 _LIGATURES = {"œ": "oe", "æ": "ae", "Œ": "OE", "Æ": "AE"}
 
 
@@ -98,13 +103,38 @@ class Sentence:
     def is_question(self) -> bool:
         return "?" in self.text
 
+    @property
+    def flat(self) -> str:
+        """The text with wrapped line breaks as spaces (same length, same offsets)."""
+        return self.text.replace("\n", " ")
+
+
+def _unwrap(text: str) -> str:
+    """`text` with the line breaks of wrapped sentences turned into spaces.
+
+    Mail clients wrap long lines, so one sentence can span two lines; a break is
+    kept when the line ends a sentence or is a list item, or when the next line
+    starts like a new one (capital, dash). Same length as `text`: spans stay valid.
+    """
+    chars = list(text)
+    for pattern in (_WRAP, _WRAP_LONG):
+        for match in pattern.finditer(text):
+            newline = text.index("\n", match.start())
+            next_end = text.find("\n", newline + 1)
+            next_line = text[newline + 1 : next_end if next_end >= 0 else len(text)]
+            if _LIST_LINE.match(next_line):
+                continue
+            chars[newline] = " "
+    return "".join(chars)
+
 
 def split_sentences(text: str) -> list[Sentence]:
     """Sentences (and semicolon clauses) of `text` with their character spans."""
     sentences: list[Sentence] = []
     position = 0
-    for piece in _SENTENCE_END.split(text):
-        start = text.find(piece, position) if piece else position
+    unwrapped = _unwrap(text)
+    for piece in _SENTENCE_END.split(unwrapped):
+        start = unwrapped.find(piece, position) if piece else position
         if start < 0:
             start = position
         end = start + len(piece)
@@ -113,9 +143,8 @@ def split_sentences(text: str) -> list[Sentence]:
         if not stripped:
             continue
         offset = start + (len(piece) - len(piece.lstrip()))
-        sentences.append(
-            Sentence(stripped, offset, offset + len(stripped), len(sentences))
-        )
+        end = offset + len(stripped)
+        sentences.append(Sentence(text[offset:end], offset, end, len(sentences)))
     return sentences
 
 

@@ -70,7 +70,7 @@ def analyse_parts(replies: list[ParsedMessage], rules: RuleSet) -> list[PartAnal
         role = "initial" if index == 0 else "follow_up"
         for name, text in (("body", message.body), ("signature", message.signature)):
             parts.append(PartAnalysis(message, role, name, text, split_sentences(text)))
-    docs = analyse(s.text for p in parts for s in p.sentences)
+    docs = analyse(s.flat for p in parts for s in p.sentences)
     position = 0
     for part in parts:
         part.docs = docs[position : position + len(part.sentences)]
