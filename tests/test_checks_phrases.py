@@ -167,6 +167,162 @@ CASES = [
 ]
 
 
+# Phrasing families widened after the held-out corpus (hand-written, not from it).
+CASES += [
+    # Q6: the dealer offers a call, in its many shapes.
+    (
+        "proposed_call",
+        "Je vous suggère que nous nous appelions demain pour en parler.",
+        "yes",
+    ),
+    ("proposed_call", "On peut s'appeler en fin de semaine si cela vous va.", "yes"),
+    ("proposed_call", "Je peux vous passer un coup de fil dans l'après-midi.", "yes"),
+    (
+        "proposed_call",
+        "Un rapide échange téléphonique nous permettrait d'affiner l'offre.",
+        "yes",
+    ),
+    ("proposed_call", "Je vous téléphonerai jeudi pour faire le point.", "yes"),
+    ("proposed_call", "Je peux vous rappeler ce soir si vous préférez.", "yes"),
+    ("proposed_call", "Nous pourrions en discuter au téléphone lundi.", "yes"),
+    ("proposed_call", "Notre standard est joignable au 01 23 45 67 89.", "no"),
+    ("proposed_call", "Le modèle s'appelle désormais NX 350h.", "no"),
+    ("proposed_call", "Vous pouvez nous appeler du lundi au samedi.", "no"),
+    # Q7: when may I call you.
+    (
+        "asked_call_time",
+        "Je vous appellerai volontiers : quel jour vous arrange ?",
+        "yes",
+    ),
+    ("asked_call_time", "Quand puis-je vous téléphoner pour en discuter ?", "yes"),
+    (
+        "asked_call_time",
+        "Vous convient-il que je vous appelle demain vers 10 h ?",
+        "yes",
+    ),
+    (
+        "asked_call_time",
+        "À quelle heure êtes-vous le plus facilement joignable ?",
+        "yes",
+    ),
+    (
+        "asked_call_time",
+        "Pouvez-vous m'indiquer le meilleur moment pour vous appeler ?",
+        "yes",
+    ),
+    ("asked_call_time", "Quand souhaitez-vous venir récupérer votre véhicule ?", "no"),
+    ("asked_call_time", "Je vous appellerai mardi à 14 h.", "no"),
+    # Q11: anything else.
+    (
+        "other_help",
+        "Y a-t-il autre chose que je puisse faire pour vous aider ?",
+        "initial",
+    ),
+    ("other_help", "Avez-vous d'autres interrogations sur ce modèle ?", "initial"),
+    ("other_help", "Puis-je vous être utile pour d'autres points ?", "initial"),
+    (
+        "other_help",
+        "Souhaitez-vous des informations sur autre chose, un financement par exemple ?",
+        "initial",
+    ),
+    ("other_help", "Que puis-je faire d'autre pour vous ?", "initial"),
+    ("other_help", "Puis-je vous renseigner sur autre chose ?", "initial"),
+    (
+        "other_help",
+        "Je peux aussi vous aider sur d'autres sujets si besoin, n'hésitez pas.",
+        "never",
+    ),
+    ("other_help", "Avez-vous vu d'autres modèles de la gamme ?", "never"),
+    ("other_help", "Pour toute autre question, je suis à votre disposition.", "never"),
+    # Q12: opt-in to future news, offers, events.
+    (
+        "future_contact_consent",
+        "Puis-je vous envoyer nos prochaines invitations et promotions ?",
+        "initial",
+    ),
+    (
+        "future_contact_consent",
+        "Êtes-vous d'accord pour recevoir nos actualités par e-mail ?",
+        "initial",
+    ),
+    (
+        "future_contact_consent",
+        "Nous autorisez-vous à vous contacter à l'avenir pour nos offres ?",
+        "initial",
+    ),
+    (
+        "future_contact_consent",
+        "Pouvons-nous vous tenir au courant de nos journées portes ouvertes ?",
+        "initial",
+    ),
+    (
+        "future_contact_consent",
+        "Aimeriez-vous être prévenu du lancement des nouveaux modèles ?",
+        "initial",
+    ),
+    (
+        "future_contact_consent",
+        "Répondez « oui » à ce message pour recevoir nos invitations et nouveautés.",
+        "initial",
+    ),
+    (
+        "future_contact_consent",
+        "Cochez la case ci-dessous si vous souhaitez recevoir nos offres.",
+        "initial",
+    ),
+    (
+        "future_contact_consent",
+        "Voulez-vous être inscrite à notre lettre d'information ?",
+        "initial",
+    ),
+    (
+        "future_contact_consent",
+        "Vous pouvez vous désinscrire de nos actualités à tout moment.",
+        "never",
+    ),
+    (
+        "future_contact_consent",
+        "Sauf avis contraire, nous vous adresserons nos invitations.",
+        "never",
+    ),
+    (
+        "future_contact_consent",
+        "Souhaitez-vous recevoir une offre de financement pour ce modèle ?",
+        "never",
+    ),
+    ("future_contact_consent", "Avez-vous reçu nos offres du mois dernier ?", "never"),
+    # Q13: availability for further questions.
+    ("availability_confirmed", "Toute l'équipe reste à votre disposition.", "yes"),
+    (
+        "availability_confirmed",
+        "N'hésitez pas à me solliciter pour toute précision.",
+        "yes",
+    ),
+    (
+        "availability_confirmed",
+        "Je reste à votre écoute si vous avez des questions.",
+        "yes",
+    ),
+    (
+        "availability_confirmed",
+        "Je suis disponible pour toute question complémentaire.",
+        "yes",
+    ),
+    ("availability_confirmed", "N'hésitez pas à revenir vers moi.", "yes"),
+    (
+        "availability_confirmed",
+        "Le véhicule sera mis à votre disposition le 12 mars.",
+        "no",
+    ),
+    ("availability_confirmed", "Cette teinte n'est plus disponible en stock.", "no"),
+    (
+        "availability_confirmed",
+        "Êtes-vous disponible samedi matin pour un essai ?",
+        "no",
+    ),
+]
+
+
 @pytest.mark.parametrize(
     "key,body,expected", CASES, ids=[f"{c[0]}-{i}" for i, c in enumerate(CASES)]
 )
