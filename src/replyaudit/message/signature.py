@@ -42,6 +42,31 @@ _ADDRESS = re.compile(
     re.IGNORECASE,
 )
 _NAME = re.compile(r"^\s*([A-ZÀ-Ý][\w'’\-]+\.?\s+){1,3}[A-ZÀ-Ý][\w'’\-]+\s*$")
+# "Firstname Lastname - Lexus Town", "Firstname Lastname | Conseiller": a name, then a
+# separator and a title or company on the same line (short replies sent from phones).
+_NAME_LEAD = re.compile(
+    r"^\s*[A-ZÀ-Ý][a-zà-ÿ'’\-]+\s+[A-ZÀ-Ý][\w'’\-]+(\s+[A-ZÀ-Ý][\w'’\-]+)?"
+    r"\s*[-–—|,/]\s+\S.{0,60}$"
+)
+_NOT_FIRST_NAME = {
+    "le",
+    "la",
+    "les",
+    "un",
+    "une",
+    "je",
+    "nous",
+    "vous",
+    "votre",
+    "notre",
+    "ce",
+    "cette",
+    "merci",
+    "bonjour",
+    "madame",
+    "monsieur",
+    "pour",
+}
 _IMAGE_REF = re.compile(
     r"^\s*\[(cid:|image:|image\d*\.|logo)[^\]]*\]\s*$", re.IGNORECASE
 )
@@ -68,6 +93,14 @@ def _evidence(line: str) -> int:
         if pattern.search(line):
             score += 1
     return score
+
+
+def _is_name(line: str) -> bool:
+    """A line that is a name, or starts with one before a title or company."""
+    if _NAME.match(line):
+        return True
+    lead = _NAME_LEAD.match(line)
+    return bool(lead) and line.split()[0].lower() not in _NOT_FIRST_NAME
 
 
 def _is_sig_line(line: str) -> bool:
@@ -123,7 +156,7 @@ def _layout_start(lines: list[str]) -> int | None:
     while start < end and not lines[start].strip():
         start += 1
     while start < end and not (
-        _NAME.match(lines[start])
+        _is_name(lines[start])
         or _evidence(lines[start])
         or _IMAGE_REF.match(lines[start])
     ):
@@ -134,7 +167,7 @@ def _layout_start(lines: list[str]) -> int | None:
     if not nonempty or len(nonempty) > 14:
         return None
     score = sum(1 for ln in nonempty if _evidence(ln))
-    named = any(_NAME.match(ln) for ln in nonempty)
+    named = any(_is_name(ln) for ln in nonempty)
     if score >= 2 or (score >= 1 and named):
         return start
     return None
