@@ -411,3 +411,27 @@ def test_checks_evidence_span_points_into_body(campaign, scorecard, rules):
         ev.part == "body"
         and body[ev.start : ev.end] == ev.sentence == "Je reste à votre disposition."
     )
+
+
+NAMED = [
+    ("Votre conseiller : Julien Perrier\nTél. 01 23 45 67 89", "", True),
+    (
+        "Merci de votre demande.",
+        "Julie Morand - Lexus Exempleville\n06 12 34 56 78",
+        True,
+    ),
+    ("Votre conseillère commerciale – Anne Roux", "", True),
+    ("Votre conseiller : le service commercial", "", False),
+    ("Contact : Lexus Exempleville", "", False),
+]
+
+
+@pytest.mark.parametrize("body,signature,named", NAMED)
+def test_checks_advisor_name_with_role(
+    campaign, scorecard, rules, body, signature, named
+):
+    """A name given with its role ('Votre conseiller : Prénom Nom') or before a company counts."""
+    a = answers(campaign, scorecard, rules, body, signature=signature, from_name="")[
+        "advisor_contact"
+    ]
+    assert ("name" in a.value) == named, a

@@ -33,6 +33,15 @@ _PARTICLES = {
     "del",
 }
 _MAX_SIGNATURE_NAME_LINES = 4
+# A name given with its role, as CRM templates and short replies write it:
+# "Votre conseillère : Prénom Nom", "Interlocuteur – Prénom Nom", "Prénom Nom - Lexus X".
+_LABELLED_NAME = re.compile(
+    r"^\s*(?:votre|ton|notre|mon)?\s*(?:conseill\w*|interlocut\w*|contact|"
+    r"commercia\w*|vendeu\w*|charg[ée]e?\s+de\s+client\w*)(?:\s+\w+)?\s*[:\-–—]\s*"
+    r"(?P<name>[^:|/,–—]{3,60}?)\s*$",
+    re.IGNORECASE,
+)
+_NAME_THEN_ROLE = re.compile(r"^\s*(?P<name>[^|/,–—\-:]{3,60}?)\s+[|/,–—\-]\s+\S")
 
 
 @dataclass(frozen=True)
@@ -111,7 +120,37 @@ def _names(ctx: CaseContext, rules: RuleSet) -> list[Found]:
                     )
                 )
                 break
+        if not any(f.kind == "name" for f in found):
+            found += _labelled_names(msg, role, rules, ctx)
     return found
+
+
+def _labelled_names(
+    msg: ParsedMessage, role: str, rules: RuleSet, ctx: CaseContext
+) -> list[Found]:
+    """A name with its role on one line ('Votre conseillère : Prénom Nom') in the
+    body or signature, or a signature line 'Prénom Nom - Company'."""
+    for part, text in (("signature", msg.signature), ("body", msg.body)):
+        position = 0
+        for line in text.splitlines():
+            start = text.find(line, position)
+            position = start + len(line)
+            labelled = _LABELLED_NAME.match(line)
+            lead = _NAME_THEN_ROLE.match(line) if part == "signature" else None
+            for match, why in (
+                (labelled, "a person's name given with the role"),
+                (lead, "a person's name before a title or company"),
+            ):
+                if match and _is_person_name(match.group("name").strip(), rules, ctx):
+                    return [
+                        Found(
+                            "name",
+                            _evidence(msg, role, part, text, start, position),
+                            0.8,
+                            why,
+                        )
+                    ]
+    return []
 
 
 def _phone_kind(
