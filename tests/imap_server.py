@@ -244,7 +244,11 @@ class DovecotServer:
             for start in range(0, len(messages), 500):
                 chunk = messages[start : start + 500]
                 client.multiappend(
-                    folder, [{"msg": raw, "date": when} for raw, when in chunk]
+                    folder,
+                    [
+                        {"msg": raw, "date": when} if when else raw
+                        for raw, when in chunk
+                    ],
                 )
 
     def recreate(self, folder: str) -> None:
