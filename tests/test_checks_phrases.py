@@ -435,3 +435,72 @@ def test_checks_advisor_name_with_role(
         "advisor_contact"
     ]
     assert ("name" in a.value) == named, a
+
+
+NEAR_MISSES = [
+    # (question, body, negative value, flagged for review)
+    (
+        "future_contact_consent",
+        "Nos invitations aux soirées de lancement vous intéressent-elles ?",
+        "never",
+        True,
+    ),
+    (
+        "future_contact_consent",
+        "Vous recevrez nos invitations sauf avis contraire.",
+        "never",
+        True,
+    ),
+    (
+        "future_contact_consent",
+        "Conformément au RGPD, vous pouvez vous désinscrire de nos offres.",
+        "never",
+        False,
+    ),
+    (
+        "other_help",
+        "Je peux aussi regarder d'autres financements pour vous.",
+        "never",
+        True,
+    ),
+    (
+        "other_help",
+        "Pour toute autre question, je reste à votre disposition.",
+        "never",
+        False,
+    ),
+    ("proposed_call", "Un appel serait sans doute le plus simple.", "no", True),
+    ("proposed_call", "N'hésitez pas à m'appeler au 06 12 34 56 78.", "no", False),
+    (
+        "asked_call_time",
+        "Je vous appellerai : plutôt en début de semaine, ça vous va ?",
+        "no",
+        True,
+    ),
+    ("asked_call_time", "Je vous appellerai jeudi en fin de matinée.", "no", False),
+    ("availability_confirmed", "Le véhicule est disponible en stock.", "no", False),
+]
+
+
+@pytest.mark.parametrize("key,body,value,flagged", NEAR_MISSES)
+def test_checks_near_miss_flagged(
+    campaign, scorecard, rules, key, body, value, flagged
+):
+    """A sentence with a question's vocabulary that no rule read is flagged, with itself as evidence."""
+    a = answers(campaign, scorecard, rules, body)[key]
+    assert a.value == value and a.needs_review == flagged, a
+    if flagged:
+        assert a.rule.endswith(".near_miss") and a.evidence[0].sentence == body
+
+
+def test_checks_near_miss_ids_name_a_question(tmp_path):
+    """A near-miss lexicon whose id names no question is refused when loading."""
+    for f in (ROOT / "rules").glob("*.toml"):
+        (tmp_path / f.name).write_text(f.read_text(encoding="utf-8"), encoding="utf-8")
+    (tmp_path / "lexicon_bad.toml").write_text(
+        'kind = "lexicon"\n[[entries]]\nid = "near_miss.no_such_question.words"\n'
+        'note = "x"\nterms = ["a"]\n',
+        encoding="utf-8",
+    )
+    with pytest.raises(Exception, match="near_miss.no_such_question"):
+        load_rules(tmp_path)

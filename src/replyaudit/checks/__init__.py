@@ -76,13 +76,13 @@ def run_checks(
         check_brand_address(ctx, scorecard, rules),
         check_brand_only_signature(ctx, scorecard, rules),
         check_answered_question(ctx, scorecard, rules, parts),
-        check_proposed_call(ctx, scorecard, parts),
-        check_asked_call_time(ctx, scorecard, parts),
+        check_proposed_call(ctx, scorecard, parts, rules),
+        check_asked_call_time(ctx, scorecard, parts, rules),
         check_checked_clarity(ctx, scorecard, parts),
         check_test_drive(ctx, scorecard, parts),
-        check_other_help(ctx, scorecard, parts),
-        check_future_contact_consent(ctx, scorecard, parts),
-        check_availability_confirmed(ctx, scorecard, parts),
+        check_other_help(ctx, scorecard, parts, rules),
+        check_future_contact_consent(ctx, scorecard, parts, rules),
+        check_availability_confirmed(ctx, scorecard, parts, rules),
     ]
     return {a.key: a for a in answers}
 

@@ -3,16 +3,39 @@
 from __future__ import annotations
 
 from replyaudit.checks.answer import make_answer
+from replyaudit.checks.near_miss import NEAR_MISS_CONFIDENCE, find_near_miss
 from replyaudit.checks.phrases import Hit, PartAnalysis, hits_for
+from replyaudit.checks.rules import RuleSet
 from replyaudit.context import CaseContext
-from replyaudit.models import Answer
+from replyaudit.models import Answer, Evidence
 from replyaudit.scorecard import Scorecard
 
 _YES_NO_MISS_CONFIDENCE = 0.85
 
 
+def _near_miss_answer(
+    scorecard: Scorecard, key: str, value: str, prefix: str, near: Evidence, what: str
+) -> Answer:
+    """The negative value, flagged for review, citing the sentence that came close."""
+    return make_answer(
+        scorecard,
+        key,
+        value,
+        f"{prefix}.near_miss",
+        NEAR_MISS_CONFIDENCE,
+        f"no rule fired, but this sentence is close to '{what.lower()}': "
+        f"'{near.sentence[:80]}'",
+        [near],
+    )
+
+
 def _yes_no(
-    scorecard: Scorecard, key: str, hits: list[Hit], prefix: str, what: str
+    scorecard: Scorecard,
+    key: str,
+    hits: list[Hit],
+    prefix: str,
+    what: str,
+    near: Evidence | None = None,
 ) -> Answer:
     if hits:
         best = max(hits, key=lambda h: h.rule.confidence)
@@ -25,6 +48,8 @@ def _yes_no(
             f"{what}: '{best.sentence.text[:80]}'",
             [h.evidence() for h in hits[:3]],
         )
+    if near is not None:
+        return _near_miss_answer(scorecard, key, "no", prefix, near, what)
     return make_answer(
         scorecard,
         key,
@@ -36,8 +61,15 @@ def _yes_no(
 
 
 def _when(
-    scorecard: Scorecard, key: str, hits: list[Hit], prefix: str, what: str
+    scorecard: Scorecard,
+    key: str,
+    hits: list[Hit],
+    prefix: str,
+    what: str,
+    near: Evidence | None = None,
 ) -> Answer:
+    if not hits and near is not None:
+        return _near_miss_answer(scorecard, key, "never", prefix, near, what)
     if not hits:
         return make_answer(
             scorecard,
@@ -63,7 +95,10 @@ def _when(
 
 
 def check_proposed_call(
-    ctx: CaseContext, scorecard: Scorecard, parts: list[PartAnalysis]
+    ctx: CaseContext,
+    scorecard: Scorecard,
+    parts: list[PartAnalysis],
+    rules: RuleSet | None = None,
 ) -> Answer:
     return _yes_no(
         scorecard,
@@ -71,11 +106,15 @@ def check_proposed_call(
         hits_for(parts, "proposed_call"),
         "q6",
         "The advisor offers to call",
+        find_near_miss(parts, rules, "proposed_call"),
     )
 
 
 def check_asked_call_time(
-    ctx: CaseContext, scorecard: Scorecard, parts: list[PartAnalysis]
+    ctx: CaseContext,
+    scorecard: Scorecard,
+    parts: list[PartAnalysis],
+    rules: RuleSet | None = None,
 ) -> Answer:
     """Q7: a time question in a sentence about a call, or right after one."""
     asks = [h for h in hits_for(parts, "asked_call_time") if h.rule.label == "ask_time"]
@@ -103,7 +142,12 @@ def check_asked_call_time(
             [asks[0].evidence()],
         )
     return _yes_no(
-        scorecard, "asked_call_time", found, "q7", "The advisor asks when to call"
+        scorecard,
+        "asked_call_time",
+        found,
+        "q7",
+        "The advisor asks when to call",
+        find_near_miss(parts, rules, "asked_call_time"),
     )
 
 
@@ -174,7 +218,10 @@ def check_test_drive(
 
 
 def check_other_help(
-    ctx: CaseContext, scorecard: Scorecard, parts: list[PartAnalysis]
+    ctx: CaseContext,
+    scorecard: Scorecard,
+    parts: list[PartAnalysis],
+    rules: RuleSet | None = None,
 ) -> Answer:
     return _when(
         scorecard,
@@ -182,11 +229,15 @@ def check_other_help(
         hits_for(parts, "other_help"),
         "q11",
         "Asked what else it could do",
+        find_near_miss(parts, rules, "other_help"),
     )
 
 
 def check_future_contact_consent(
-    ctx: CaseContext, scorecard: Scorecard, parts: list[PartAnalysis]
+    ctx: CaseContext,
+    scorecard: Scorecard,
+    parts: list[PartAnalysis],
+    rules: RuleSet | None = None,
 ) -> Answer:
     return _when(
         scorecard,
@@ -194,11 +245,15 @@ def check_future_contact_consent(
         hits_for(parts, "future_contact_consent"),
         "q12",
         "Asked consent to future news and offers",
+        find_near_miss(parts, rules, "future_contact_consent"),
     )
 
 
 def check_availability_confirmed(
-    ctx: CaseContext, scorecard: Scorecard, parts: list[PartAnalysis]
+    ctx: CaseContext,
+    scorecard: Scorecard,
+    parts: list[PartAnalysis],
+    rules: RuleSet | None = None,
 ) -> Answer:
     hits = hits_for(parts, "availability_confirmed", part=None)
     return _yes_no(
@@ -207,4 +262,5 @@ def check_availability_confirmed(
         hits,
         "q13",
         "The advisor confirms availability",
+        find_near_miss(parts, rules, "availability_confirmed"),
     )

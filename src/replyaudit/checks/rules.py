@@ -60,6 +60,8 @@ _RULE_KEYS = {
 _ENTRY_KEYS = {"id", "note", "terms", "case_sensitive"}
 _PHRASE_FILE_KEYS = {"kind", "question", "note", "rules"}
 _LEXICON_FILE_KEYS = {"kind", "note", "entries"}
+# Lexicon entries "near_miss.<question>.<group>": vocabulary of a question's near misses.
+NEAR_MISS = "near_miss"
 _ID = re.compile(r"^[a-z0-9_]+(\.[a-z0-9_]+)+$")
 
 
@@ -113,6 +115,16 @@ class RuleSet:
     def terms(self, lexicon_id: str) -> tuple[str, ...]:
         entry = self.lexicons.get(lexicon_id)
         return entry.terms if entry else ()
+
+    def near_miss(self, question: str) -> tuple[list[tuple[str, ...]], tuple[str, ...]]:
+        """(groups that must all appear, terms that rule a sentence out) for a question."""
+        prefix = f"{NEAR_MISS}.{question}."
+        groups = [
+            e.terms
+            for key, e in sorted(self.lexicons.items())
+            if key.startswith(prefix) and key != prefix + "unless"
+        ]
+        return groups, self.terms(prefix + "unless")
 
     def matcher(self) -> Matcher:
         """One spaCy Matcher holding every phrase rule, keyed by rule id (built once).
@@ -362,6 +374,18 @@ def _load_lexicon(
                     "fix it",
                 )
             )
+        if isinstance(entry_id, str) and entry_id.startswith(NEAR_MISS + "."):
+            parts = entry_id.split(".")
+            if len(parts) != 3 or parts[1] not in QUESTIONS:
+                found.append(
+                    _problem(
+                        where,
+                        f'an id "{NEAR_MISS}.<question>.<group>" with a question '
+                        f"among {list(QUESTIONS)}",
+                        repr(entry_id),
+                        "rename it",
+                    )
+                )
         problems += found
         if not found:
             ruleset.lexicons[str(entry_id)] = LexiconEntry(
