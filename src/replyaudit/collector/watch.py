@@ -35,6 +35,7 @@ class Watcher:
     _client: IMAPClient | None = None
     _idle_since: float = 0.0
     _has_idle: bool = True
+    _pending: bool = False
     summaries: list[ScanSummary] = field(default_factory=list)
 
     def run(self, rounds: int | None = None) -> None:
@@ -56,7 +57,8 @@ class Watcher:
                 except CollectorError as exc:
                     self._back_off(f"scan failed: {exc}")
                     continue
-                self.wait_for_mail()
+                if rounds is None or done < rounds:
+                    self.wait_for_mail()
         finally:
             self._drop()
 
@@ -80,10 +82,26 @@ class Watcher:
             )
             self._client = client
             return
-        client.select_folder(folder, readonly=True)
+        info = client.select_folder(folder, readonly=True)
+        self._pending = self._newer_than_stored(
+            folder, info.get(b"UIDVALIDITY"), info.get(b"UIDNEXT")
+        )
         client.idle()
         self._client, self._idle_since = client, self.clock()
         log.info("waiting in IDLE on %r", folder)
+
+    def _newer_than_stored(
+        self, folder: str, uidvalidity: object, uidnext: object
+    ) -> bool:
+        """Mail that came between the last scan and IDLE would go unannounced: check it."""
+        from replyaudit.store import Store
+
+        with Store(self.settings.storage.database_path) as store:
+            row = store.get_folder(folder)
+        if row is None or uidnext is None or uidvalidity is None:
+            return False
+        stale = int(row["uidvalidity"]) != int(str(uidvalidity))
+        return stale or int(str(uidnext)) > int(row["highest_uid"]) + 1
 
     def _drop(self) -> None:
         if self._client is not None:
@@ -104,6 +122,10 @@ class Watcher:
                 if self._client is None:
                     self._open_idle()
                 assert self._client is not None
+                if self._pending:
+                    self._pending = False
+                    log.info("new mail arrived before IDLE started")
+                    return
                 if not self._has_idle:
                     self.sleep(remaining)
                     return

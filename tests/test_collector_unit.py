@@ -1,0 +1,57 @@
+"""The collector without a server: odd FETCH answers from a mocked IMAPClient, the lock."""
+
+import pytest
+
+from replyaudit.collector.lock import ScanLock
+from replyaudit.collector.scan import ScanSummary, collect_folder
+from replyaudit.errors import LockHeldError
+from replyaudit.store import Store
+
+RAW = b"From: a@lexus-montverac.fr\r\nSubject: x\r\nDate: nonsense\r\n\r\nBonjour\r\n"
+
+
+class FlagsOnlyClient:
+    """Answers the first FETCH of UID 2 with FLAGS only, as when another client changes flags."""
+
+    def __init__(self):
+        self.calls = []
+
+    def select_folder(self, folder, readonly=False):
+        assert readonly
+        return {b"UIDVALIDITY": 7, b"UIDNEXT": 4, b"EXISTS": 3}
+
+    def search(self, criteria):
+        return [1, 2, 3]
+
+    def fetch(self, uids, items):
+        assert "BODY.PEEK[]" in items
+        self.calls.append(list(uids))
+        if len(uids) > 1:
+            return {
+                1: {b"BODY[]": RAW + b"1"},
+                2: {b"FLAGS": (b"\\Seen",)},
+                3: {b"BODY[]": RAW + b"3"},
+            }
+        if uids == [2]:
+            return {2: {b"BODY[]": RAW + b"2"}}
+        return {}
+
+
+def test_collect_folder_refetches_a_uid_answered_with_flags_only(tmp_path):
+    client = FlagsOnlyClient()
+    summary = ScanSummary(campaign="live:t")
+    with Store(tmp_path / "db.sqlite3") as store:
+        collect_folder(client, store, "live:t", "INBOX", 200, summary)
+        assert summary.new == 3 and summary.errors == 0
+        assert client.calls == [[1, 2, 3], [2]]
+        assert store.get_folder("INBOX")["highest_uid"] == 3
+
+
+def test_scan_lock_refuses_a_second_holder(tmp_path):
+    with ScanLock(tmp_path / "scan.lock"):
+        with pytest.raises(LockHeldError) as caught:
+            with ScanLock(tmp_path / "scan.lock"):
+                pass
+    assert caught.value.exit_code == 75
+    with ScanLock(tmp_path / "scan.lock"):
+        pass
