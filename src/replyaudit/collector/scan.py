@@ -14,6 +14,7 @@ from __future__ import annotations
 import logging
 import time
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -159,33 +160,60 @@ def collect_folder(
     uids = sorted(
         int(u) for u in client.search(["UID", f"{highest + 1}:*"]) if int(u) > highest
     )
-    for start in range(0, len(uids), batch_size):
-        batch = uids[start : start + batch_size]
-        kept, missing = _fetch_batch(client, batch)
-        with store.transaction():
-            for uid, raw, when in kept:
-                digest, new = store.put_raw(raw)
-                store.add_source(
-                    digest,
-                    campaign=campaign,
-                    origin=ORIGIN,
-                    location=folder,
-                    uidvalidity=uidvalidity,
-                    uid=uid,
-                    internaldate=when,
-                )
-                summary.new += int(new)
-            for uid, reason in missing:
-                store.add_reject("", f"{folder} UID {uid}", reason)
-            store.put_folder(folder, uidvalidity, batch[-1])
-        summary.fetched += len(kept)
-        for uid, reason in missing:
-            summary.errors += 1
-            summary.problems.append(f"folder {folder!r} UID {uid}: {reason}")
-            log.error("folder %r UID %d: %s", folder, uid, reason)
+    batches = [uids[i : i + batch_size] for i in range(0, len(uids), batch_size)]
+    # The next batch is fetched while this one is stored: the socket read and SQLite both
+    # release the GIL, so the two overlap. Only the worker thread touches the client.
+    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="imap-fetch") as pool:
+        pending = pool.submit(_fetch_batch, client, batches[0]) if batches else None
+        for index, batch in enumerate(batches):
+            assert pending is not None
+            kept, missing = pending.result()
+            following = index + 1 < len(batches)
+            pending = (
+                pool.submit(_fetch_batch, client, batches[index + 1])
+                if following
+                else None
+            )
+            _keep_batch(
+                store, campaign, folder, uidvalidity, batch, kept, missing, summary
+            )
     log.info(
         "folder %r: %d message(s) fetched above UID %d", folder, len(uids), highest
     )
+
+
+def _keep_batch(
+    store: Store,
+    campaign: str,
+    folder: str,
+    uidvalidity: int,
+    batch: list[int],
+    kept: list[tuple[int, bytes, datetime | None]],
+    missing: list[tuple[int, str]],
+    summary: ScanSummary,
+) -> None:
+    """Store one fetched batch and the folder's new highest UID in one transaction."""
+    with store.transaction():
+        for uid, raw, when in kept:
+            digest, new = store.put_raw(raw)
+            store.add_source(
+                digest,
+                campaign=campaign,
+                origin=ORIGIN,
+                location=folder,
+                uidvalidity=uidvalidity,
+                uid=uid,
+                internaldate=when,
+            )
+            summary.new += int(new)
+        for uid, reason in missing:
+            store.add_reject("", f"{folder} UID {uid}", reason)
+        store.put_folder(folder, uidvalidity, batch[-1])
+    summary.fetched += len(kept)
+    for uid, reason in missing:
+        summary.errors += 1
+        summary.problems.append(f"folder {folder!r} UID {uid}: {reason}")
+        log.error("folder %r UID %d: %s", folder, uid, reason)
 
 
 def _fetch_batch(
