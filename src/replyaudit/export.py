@@ -13,12 +13,17 @@ from statistics import mean
 from openpyxl import Workbook
 from openpyxl.chart import BarChart, Reference
 from openpyxl.styles import Font
+from openpyxl.worksheet.worksheet import Worksheet
 
 from replyaudit.campaign import Campaign
 from replyaudit.errors import ReplyAuditError
 from replyaudit.models import Answer, CaseResult
 from replyaudit.scorecard import Scorecard
 from replyaudit.store import Store
+
+# A spreadsheet runs a cell starting with one of these as a formula (CSV injection);
+# dealer names, waves and evidence come from campaign files and dealers' mail.
+FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 
 STATUS_LABELS = {
     "waiting": "en attente",
@@ -166,14 +171,37 @@ def _cells(row: ExportRow, scorecard: Scorecard) -> list[object]:
     ]
 
 
+def is_formula_like(value: object) -> bool:
+    """True for text a spreadsheet would read as a formula; numbers never are."""
+    return isinstance(value, str) and value.startswith(FORMULA_PREFIXES)
+
+
+def csv_cell(value: object) -> object:
+    """A cell for CSV: formula-like text gets a leading quote, the rest is unchanged."""
+    return "'" + value if isinstance(value, str) and is_formula_like(value) else value
+
+
 def csv_text(rows: list[ExportRow], scorecard: Scorecard) -> str:
-    """The CSV export (UTF-8, comma-separated, one header line)."""
+    """The CSV export (UTF-8, comma-separated, one header line), formula-like text quoted."""
     buffer = io.StringIO()
     writer = csv.writer(buffer)
-    writer.writerow(headers(scorecard))
+    writer.writerow([csv_cell(c) for c in headers(scorecard)])
     for row in rows:
-        writer.writerow(_cells(row, scorecard))
+        writer.writerow([csv_cell(c) for c in _cells(row, scorecard)])
     return buffer.getvalue()
+
+
+def append_row(sheet: Worksheet, cells: list[object]) -> None:
+    """Append a row where text is always a string cell, never a formula.
+
+    openpyxl turns any text starting with '=' into a formula; such cells are set back
+    to strings and marked quote-prefixed, so a spreadsheet shows them as typed text.
+    """
+    sheet.append(cells)
+    for cell in sheet[sheet.max_row]:
+        if is_formula_like(cell.value):
+            cell.data_type = "s"
+            cell.quotePrefix = True
 
 
 @dataclass
@@ -225,9 +253,9 @@ def write_xlsx(
     sheet = book.active
     assert sheet is not None
     sheet.title = "Scorecards"
-    sheet.append(headers(scorecard))
+    append_row(sheet, list(headers(scorecard)))
     for row in rows:
-        sheet.append(_cells(row, scorecard))
+        append_row(sheet, _cells(row, scorecard))
     for cell in sheet[1]:
         cell.font = Font(bold=True)
     sheet.freeze_panes = "C2"
@@ -244,14 +272,15 @@ def write_xlsx(
     )
     summary = dealer_summary(rows)
     for item in summary:
-        dealers.append(
+        append_row(
+            dealers,
             [
                 item.dealer_id,
                 item.dealer_name,
                 item.inquiries,
                 item.mean_total,
                 item.mean_delay if item.mean_delay is not None else 0,
-            ]
+            ],
         )
     for cell in dealers[1]:
         cell.font = Font(bold=True)
@@ -259,7 +288,7 @@ def write_xlsx(
     charts = book.create_sheet("Graphiques")
     charts.append(["Score", "Demandes"])
     for label, count in score_distribution(rows, scorecard.max_points):
-        charts.append([label, count])
+        append_row(charts, [label, count])
     if summary:
         delay_chart = BarChart()
         delay_chart.title = "Délai moyen de réponse par concession (minutes ouvrées)"
