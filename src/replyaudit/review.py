@@ -315,18 +315,30 @@ def mark_irrelevant(
     )
 
 
-def add_user(store: Store, name: str, password: str) -> None:
-    """Add a named reviewer (or change their password); the password is hashed with argon2."""
+def add_user(store: Store, name: str, password: str, replace: bool = False) -> None:
+    """Add a named reviewer, or with `replace` change an existing one's password (argon2).
+
+    The password is hashed as given; only its length is judged without the whitespace
+    around it, so eight spaces, or a short word padded with spaces, are refused.
+    """
     name = name.strip()
     if not name or any(c.isspace() for c in name):
         raise ReviewError(
             f"user name: expected a name without spaces, found {name!r}. Fix: e.g. 'camille'"
         )
-    if len(password) < 8:
+    meaningful = len(password.strip())
+    if meaningful < 8:
         raise ReviewError(
-            f"password of {name}: expected at least 8 characters, found {len(password)}. Fix: a longer one"
+            f"password of {name}: expected at least 8 characters besides surrounding whitespace, "
+            f"found {meaningful}. Fix: a longer one"
+        )
+    if not replace and store.get_user(name) is not None:
+        raise ReviewError(
+            f"user {name}: expected a new reviewer name, found an existing account. "
+            "Fix: pass --replace to change their password, or choose another name"
         )
     store.put_user(name, _hasher.hash(password))
+    log.info("reviewer %s %s", name, "password replaced" if replace else "saved")
 
 
 def check_password(store: Store, name: str, password: str) -> bool:

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import getpass
 import ipaddress
+import logging
+import math
 import os
 import secrets
 import sqlite3
@@ -30,6 +32,9 @@ from replyaudit.errors import ReplyAuditError
 from replyaudit.review import check_password
 from replyaudit.scorecard import Scorecard, load_scorecard
 from replyaudit.store import Store
+from replyaudit.web.throttle import LoginThrottle
+
+log = logging.getLogger(__name__)
 
 # Sent with every response: nothing remote, no inline script or style, no framing.
 CONTENT_SECURITY_POLICY = (
@@ -122,7 +127,12 @@ def create_app(settings: Settings, scorecard: Scorecard | None = None) -> Flask:
     CSRFProtect(app)
     card = scorecard or load_scorecard(settings.rules_dir)
     required = login_required_for(settings)
-    app.extensions["replyaudit"] = {"settings": settings, "scorecard": card}
+    throttle = LoginThrottle()
+    app.extensions["replyaudit"] = {
+        "settings": settings,
+        "scorecard": card,
+        "throttle": throttle,
+    }
 
     @app.before_request
     def _bind() -> None:
@@ -180,7 +190,25 @@ def create_app(settings: Settings, scorecard: Scorecard | None = None) -> Flask:
     def login() -> Any:
         if request.method == "POST":
             name = request.form.get("name", "").strip()
+            keys = [f"name:{name}", f"addr:{request.remote_addr or '-'}"]
+            wait = throttle.retry_after(keys)
+            if wait > 0:
+                minutes = max(1, math.ceil(wait / 60))
+                log.warning(
+                    "login refused for %r from %s: too many failures, %d min left",
+                    name,
+                    request.remote_addr,
+                    minutes,
+                )
+                flash(
+                    "Trop de tentatives de connexion échouées pour ce nom ou ce poste. "
+                    f"Réessayez dans {minutes} minute(s).",
+                    "error",
+                )
+                page = render_template("login.html", title="Connexion")
+                return page, 429, {"Retry-After": str(math.ceil(wait))}
             if check_password(open_store(), name, request.form.get("password", "")):
+                throttle.succeed(keys[0])
                 session.clear()
                 session["user"] = name
                 target = request.args.get("next", "")
@@ -188,6 +216,8 @@ def create_app(settings: Settings, scorecard: Scorecard | None = None) -> Flask:
                 if not target.startswith("/") or target.startswith("//"):
                     target = url_for("views.cases")
                 return redirect(target)
+            throttle.fail(keys)
+            log.info("login failed for %r from %s", name, request.remote_addr)
             flash("Nom ou mot de passe incorrect.", "error")
         return render_template("login.html", title="Connexion")
 

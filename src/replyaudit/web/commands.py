@@ -143,8 +143,17 @@ def register(app: typer.Typer) -> None:
                 help="Read the password from the first line of stdin.",
             ),
         ] = False,
+        replace: Annotated[
+            bool,
+            typer.Option(
+                "--replace",
+                help="Change the password of a reviewer who already exists.",
+            ),
+        ] = False,
     ) -> None:
-        """Add a reviewer (or change their password); the password is asked twice and hashed with argon2.
+        """Add a reviewer (or change their password with --replace); the password is asked twice and hashed with argon2.
+
+        At least 8 characters not counting surrounding whitespace.
 
         Example: replyaudit users add camille --database data/demo.sqlite3
         """
@@ -159,7 +168,7 @@ def register(app: typer.Typer) -> None:
             )
         settings = _settings(config, database)
         with Store(settings.storage.database_path) as store:
-            add_user(store, name, password)
+            add_user(store, name, password, replace=replace)
         typer.echo(f"ok: reviewer {name} saved in {settings.storage.database_path}")
 
     @users_app.command("list")
