@@ -230,3 +230,13 @@ def register(app: typer.Typer) -> None:
             )
         kind = "scorecard(s)" if include_all else "approved scorecard(s)"
         typer.echo(f"ok: {count} {kind} written to {target}")
+        if count == 0 and not include_all:
+            typer.echo(
+                "0 approved case(s) exported; use --all to include cases not yet approved",
+                err=True,
+            )
+        elif count == 0:
+            typer.echo(
+                "0 case(s) exported: no analysed case matches; run replay or scan first",
+                err=True,
+            )
