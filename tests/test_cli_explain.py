@@ -88,3 +88,27 @@ def test_rules_check_reports_a_broken_rule_with_its_id(cli, tmp_path):
     code, out, err = cli("rules", "check", tmp_path)
     assert code == 2
     assert "q06_proposed_call.toml" in out + err and "NOT AN ID" in out + err
+
+
+def test_rules_check_reports_scorecard_and_rule_problems_together(cli, tmp_path):
+    import shutil
+    from pathlib import Path
+
+    rules = Path(__file__).resolve().parents[1] / "rules"
+    for path in rules.glob("*.toml"):
+        shutil.copy(path, tmp_path / path.name)
+    card = tmp_path / "scorecard.toml"
+    card.write_text(card.read_text().replace("max_points = 29", "max_points = 30"))
+    target = tmp_path / "q06_proposed_call.toml"
+    target.write_text(target.read_text().replace('id = "', 'id = "NOT AN ID ', 1))
+    code, out, err = cli("rules", "check", tmp_path)
+    assert code == 2
+    assert "add up to 30" in out and "NOT AN ID" in out + err
+
+
+def test_config_check_warns_what_scan_would_refuse(cli, tmp_path):
+    path = tmp_path / "settings.toml"
+    path.write_text('[mailbox]\nauth = "oauth2"\n')
+    code, out, _ = cli("config", "check", path)
+    assert code == 0
+    assert "host is empty" in out and "oauth2_token_command" in out and "campaign is not set" in out

@@ -71,7 +71,7 @@ def test_campaign_problems_are_listed_at_once_with_dealer_id():
         "brand": {"name": "Lexus"},
         "dealers": [
             {"id": "a", "name": "A", "timezone": "Europe/Pariss", "holidays": "FR-99", "hours": {"mon": ["19:00-09:00"]}},
-            {"id": "b", "name": "B", "closures": ["2026-13-01"]},
+            {"id": "b", "name": "B", "closures": ["2026-13-01"], "hours": {"mon": ["09:00-12:00"]}},
         ],
     }
     with pytest.raises(ConfigError) as caught:
@@ -83,14 +83,17 @@ def test_campaign_problems_are_listed_at_once_with_dealer_id():
 
 
 def test_campaign_accepts_departement_codes_for_alsace():
-    data = {"brand": {"name": "Lexus"}, "dealers": [{"id": "a", "name": "A", "holidays": "FR-68"}]}
+    data = {
+        "brand": {"name": "Lexus"},
+        "dealers": [{"id": "a", "name": "A", "holidays": "FR-68", "hours": {"mon": ["09:00-12:00"]}}],
+    }
     assert parse_campaign(data, "c.toml").dealers[0].holidays == "FR-68"
 
 
 def test_campaign_inquiry_with_unknown_dealer_is_refused():
     data = {
         "brand": {"name": "Lexus"},
-        "dealers": [{"id": "a", "name": "A"}],
+        "dealers": [{"id": "a", "name": "A", "hours": {"mon": ["09:00-12:00"]}}],
         "inquiries": [{"id": "q1", "dealer": "zz", "shopper": "x+1@example.fr"}],
     }
     with pytest.raises(ConfigError, match="unknown dealers"):
@@ -100,8 +103,40 @@ def test_campaign_inquiry_with_unknown_dealer_is_refused():
 def test_campaign_naive_sent_time_is_refused():
     data = {
         "brand": {"name": "Lexus"},
-        "dealers": [{"id": "a", "name": "A"}],
+        "dealers": [{"id": "a", "name": "A", "hours": {"mon": ["09:00-12:00"]}}],
         "inquiries": [{"id": "q1", "dealer": "a", "shopper": "x@example.fr", "sent_at": "2026-03-16T10:05:00"}],
     }
     with pytest.raises(ConfigError, match="offset"):
+        parse_campaign(data, "c.toml")
+
+
+def test_campaign_every_bad_closure_is_listed_not_just_the_first():
+    data = {
+        "brand": {"name": "Lexus"},
+        "dealers": [{"id": "a", "name": "A", "hours": {"mon": ["09:00-12:00"]},
+                     "closures": ["2026-08-21/2026-08-10", "2026-02-30", "soon"]}],
+    }
+    with pytest.raises(ConfigError) as caught:
+        parse_campaign(data, "c.toml")
+    text = str(caught.value)
+    assert "2026-08-21/2026-08-10" in text and "2026-02-30" in text and "'soon'" in text
+
+
+def test_campaign_dealer_without_opening_hours_is_refused_with_the_file():
+    data = {"brand": {"name": "Lexus"}, "dealers": [{"id": "a", "name": "A"}]}
+    with pytest.raises(ConfigError) as caught:
+        parse_campaign(data, "c.toml")
+    assert "c.toml: dealers[0](id='a').hours" in str(caught.value)
+
+
+def test_campaign_two_inquiries_sharing_a_shopper_address_are_refused():
+    data = {
+        "brand": {"name": "Lexus"},
+        "dealers": [{"id": "a", "name": "A", "hours": {"mon": ["09:00-12:00"]}}],
+        "inquiries": [
+            {"id": "q1", "dealer": "a", "shopper": "x@example.fr"},
+            {"id": "q2", "dealer": "a", "shopper": "X@example.fr"},
+        ],
+    }
+    with pytest.raises(ConfigError, match="shopper address of its own"):
         parse_campaign(data, "c.toml")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import itertools
 import re
+from collections.abc import Callable
 from datetime import date, datetime, time
 from pathlib import Path
 from typing import Any, Literal
@@ -83,6 +84,26 @@ def _check_intervals(items: list[str], where: str) -> list[str]:
                 f"non-overlapping intervals on {where}; found {items}; fix: merge or separate them"
             )
     return items
+
+
+def _all_or_nothing(check: Callable[[Any], object], items: list[Any]) -> None:
+    """Run `check` on every item; one ValueError listing every failure, so all are fixed at once."""
+    failures = []
+    for item in items:
+        try:
+            check(item)
+        except ValueError as exc:
+            failures.append(str(exc))
+    if len(failures) == 1:
+        raise ValueError(failures[0])
+    if failures:
+        details = " | ".join(
+            f"{f.split('; found ', 1)[-1].split('; fix: ')[0]} (expected {f.split('; found ')[0]})"
+            for f in failures
+        )
+        raise ValueError(
+            f"valid values; found {len(failures)} bad ones: {details}; fix: correct each of them"
+        )
 
 
 def resolve_holiday_region(code: str) -> tuple[str, str | None]:
@@ -177,26 +198,30 @@ class Dealer(_Strict):
     @field_validator("closures")
     @classmethod
     def _closures(cls, value: list[str]) -> list[str]:
-        for item in value:
-            parse_closure(item)
+        _all_or_nothing(parse_closure, value)
         return value
 
     @field_validator("hours")
     @classmethod
     def _hours(cls, value: dict[str, list[str]]) -> dict[str, list[str]]:
-        for day, items in value.items():
+        def check(item: tuple[str, list[str]]) -> None:
+            day, intervals = item
             if day not in WEEKDAYS:
                 raise ValueError(
                     f"weekday keys {', '.join(WEEKDAYS)}; found {day!r}; fix: rename the key"
                 )
-            _check_intervals(items, day)
+            _check_intervals(intervals, day)
+
+        _all_or_nothing(check, list(value.items()))
         return value
 
     @field_validator("special_hours")
     @classmethod
     def _special(cls, value: dict[date, list[str]]) -> dict[date, list[str]]:
-        for day, items in value.items():
-            _check_intervals(items, day.isoformat())
+        _all_or_nothing(
+            lambda item: _check_intervals(item[1], item[0].isoformat()),
+            list(value.items()),
+        )
         return value
 
     @property
@@ -263,6 +288,13 @@ class Campaign(_Strict):
             raise ValueError(
                 f"inquiries whose dealer is one of {sorted(known)}; found unknown dealers in {bad}; fix: correct the dealer id"
             )
+        shoppers = [q.shopper for q in self.inquiries]
+        shared = sorted({a for a in shoppers if shoppers.count(a) > 1})
+        if shared:
+            raise ValueError(
+                f"a shopper address of its own for each inquiry; found {shared} used more than once; "
+                "fix: give each inquiry its own (plus-)address, replies are matched by it"
+            )
         qids = [q.id for q in self.inquiries]
         qdupes = sorted({i for i in qids if qids.count(i) > 1})
         if qdupes:
@@ -286,10 +318,31 @@ class Campaign(_Strict):
 
 def parse_campaign(data: dict[str, Any], source: str) -> Campaign:
     """Validate campaign data; every problem is reported at once in one ConfigError."""
+    problems: list[Problem] = []
+    campaign = None
     try:
-        return Campaign.model_validate(data)
+        campaign = Campaign.model_validate(data)
     except ValidationError as exc:
-        raise ConfigError(source, problems_from_validation(exc, data, source)) from None
+        problems += problems_from_validation(exc, data, source)
+    for index, dealer in enumerate(
+        data.get("dealers", []) if isinstance(data.get("dealers"), list) else []
+    ):
+        if (
+            isinstance(dealer, dict)
+            and not dealer.get("hours")
+            and not dealer.get("special_hours")
+        ):
+            problems.append(
+                Problem(
+                    f"{source}: dealers[{index}](id={dealer.get('id')!r}).hours",
+                    'weekly opening hours (a [dealers.hours] table, e.g. mon = ["09:00-12:00"])',
+                    "none",
+                    "add the dealer's opening hours: the clock counts delays in them",
+                )
+            )
+    if problems or campaign is None:
+        raise ConfigError(source, problems)
+    return campaign
 
 
 def load_campaign(path: Path) -> Campaign:

@@ -13,8 +13,8 @@ from typing import Annotated, Any
 import typer
 
 from replyaudit import __version__
-from replyaudit.config import PROJECT_ROOT, Settings, load_settings
-from replyaudit.errors import ReplyAuditError
+from replyaudit.config import PROJECT_ROOT, Settings, load_settings, scan_readiness
+from replyaudit.errors import ReplyAuditError, ScorecardError
 from replyaudit.logs import setup_logging
 from replyaudit.models import Policy
 
@@ -224,6 +224,15 @@ def calibrate(
     else:
         for line in calibration_lines(result.report):
             typer.echo(line)
+    incomplete = len(report.skipped) + len(report.rejected)
+    if min_agreement is not None and incomplete:
+        typer.echo(
+            f"calibration incomplete: {len(report.skipped)} problem(s) in skipped cases and "
+            f"{len(report.rejected)} rejected message(s); the agreement covers only the rest. "
+            "Fix the corpus (see the lines above) before judging --min-agreement",
+            err=True,
+        )
+        raise typer.Exit(1)
     if min_agreement is not None and result.overall_agreement < min_agreement:
         typer.echo(
             f"overall agreement {result.overall_agreement:.3f} is below --min-agreement {min_agreement:.3f}",
@@ -259,7 +268,9 @@ def demo(
         from replyaudit.web.commands import serve_page
 
         settings = settings_from(None, target)
-        settings.storage.data_dir = target.parent  # the demo keeps its review key beside its database
+        settings.storage.data_dir = (
+            target.parent
+        )  # the demo keeps its review key beside its database
         serve_page(settings, open_browser=True)
 
 
@@ -303,6 +314,17 @@ def delay(
     settings = settings_from(config, database)
     chosen: Policy = settings.timing.policy if policy is None else policy.value  # type: ignore[assignment]
     if case is not None:
+        if any(v is not None for v in (start, end, dealer, campaign)):
+            raise typer.BadParameter(
+                "--case explains a stored case; --from, --to, --dealer and --campaign are for two instants. "
+                "Give one or the other"
+            )
+        path = settings.storage.database_path
+        if not path.is_file():
+            raise ReplyAuditError(
+                f"{path}: expected the database holding case {case!r}, found no such file. "
+                "Fix: give --database (e.g. data/demo.sqlite3) or run replay/scan first"
+            )
         with open_store(settings) as store:
             payload = explain_case(store, case, chosen)
     else:
@@ -361,14 +383,21 @@ def rules_check(
     from replyaudit.scorecard import load_scorecard
 
     folder = rules_dir or load_settings(config).rules_dir
-    card = load_scorecard(folder)
-    typer.echo(
-        f"ok: scorecard {card.name!r}, {len(card.questions)} questions, {card.max_points} points"
-    )
-    lines = check_rules(folder)
+    failed = False
+    try:
+        card = load_scorecard(folder)
+        typer.echo(
+            f"ok: scorecard {card.name!r}, {len(card.questions)} questions, {card.max_points} points"
+        )
+    except ScorecardError as exc:
+        typer.echo(f"error: {exc}")
+        failed = True
+    lines = check_rules(
+        folder
+    )  # checked even when the scorecard fails: all problems at once
     for line in lines:
         typer.echo(line)
-    if any(not line.startswith("ok") for line in lines):
+    if failed or any(not line.startswith("ok") for line in lines):
         raise typer.Exit(2)
 
 
@@ -386,6 +415,8 @@ def config_check(
     typer.echo(
         f"ok: {file} (database {settings.storage.database_path}, rules {settings.rules_dir})"
     )
+    for note in scan_readiness(settings):
+        typer.echo(f"warning: scan will refuse to run: {note}")
     if settings.campaign is not None:
         campaign = load_campaign(settings.campaign)
         typer.echo(
@@ -455,10 +486,11 @@ def main(argv: list[str] | None = None) -> None:
         sys.exit(130)
     except KeyboardInterrupt:
         sys.exit(130)
-    except Exception as exc:  # click usage errors
-        import click
-
-        if isinstance(exc, click.ClickException):
-            exc.show()
-            sys.exit(exc.exit_code)
+    except Exception as exc:
+        # Usage errors. Typer may bundle its own copy of click, so recognise them by shape
+        # rather than by class.
+        show = getattr(exc, "show", None)
+        if callable(show) and isinstance(getattr(exc, "exit_code", None), int):
+            show()
+            sys.exit(2 if exc.exit_code == 1 else exc.exit_code)  # type: ignore[attr-defined]
         raise

@@ -150,3 +150,33 @@ def load_settings(path: Path | None = None) -> Settings:
             str(path), problems_from_validation(exc, data, str(path))
         ) from None
     return _resolve_relative(settings, path.resolve().parent)
+
+
+def scan_readiness(settings: Settings) -> list[str]:
+    """What `scan` would refuse, said before it runs (the settings are otherwise valid)."""
+    mailbox = settings.mailbox
+    notes = []
+    if settings.campaign is None:
+        notes.append(
+            "campaign is not set: scan needs the live campaign file (brand, dealers, [[inquiries]])"
+        )
+    if not mailbox.host:
+        notes.append("[mailbox] host is empty: scan needs the IMAP server's name")
+    if not mailbox.username:
+        notes.append("[mailbox] username is empty: scan needs the mailbox login")
+    if mailbox.auth == "oauth2" and not mailbox.oauth2_token_command:
+        notes.append(
+            '[mailbox] auth = "oauth2" needs oauth2_token_command (a command printing a fresh token)'
+        )
+    if (
+        mailbox.auth == "password"
+        and not mailbox.password_command
+        and not os.environ.get(mailbox.password_env)
+    ):
+        notes.append(
+            f"the environment variable {mailbox.password_env} ([mailbox] password_env) is not set here, "
+            "and no password_command is given"
+        )
+    if mailbox.ca_file is not None and not mailbox.ca_file.is_file():
+        notes.append(f"[mailbox] ca_file {mailbox.ca_file} does not exist")
+    return notes

@@ -141,8 +141,30 @@ def load_corpus(root: Path, scorecard: Scorecard) -> Corpus:
             cases.append(_read_case(folder, campaign, scorecard))
         except ConfigError as exc:
             skipped += exc.problems
+    cases = _unique_shoppers(cases, skipped)
     inquiries = [case.inquiry for case in cases]
     full = campaign.model_copy(
         update={"inquiries": list(campaign.inquiries) + inquiries}
     )
     return Corpus(root, full, cases, skipped)
+
+
+def _unique_shoppers(cases: list[CorpusCase], skipped: list[Problem]) -> list[CorpusCase]:
+    """Replies are matched by shopper address: two cases cannot share one."""
+    owner: dict[str, str] = {}
+    kept = []
+    for case in cases:
+        first = owner.get(case.inquiry.shopper)
+        if first is not None:
+            skipped.append(
+                Problem(
+                    f"{case.folder / 'case.toml'}: shopper",
+                    f"a shopper address of its own (case {first} already uses it)",
+                    repr(case.inquiry.shopper),
+                    "give each inquiry its own address (a plus-address such as name+id@...)",
+                )
+            )
+            continue
+        owner[case.inquiry.shopper] = case.id
+        kept.append(case)
+    return kept

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import logging
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -58,6 +59,28 @@ def _shoppers(campaign: Campaign) -> dict[str, Inquiry]:
     return {inquiry.shopper: inquiry for inquiry in campaign.inquiries}
 
 
+def _without_duplicates(
+    messages: dict[str, ParsedMessage],
+) -> tuple[dict[str, ParsedMessage], dict[str, tuple[ParsedMessage, str]]]:
+    """Keep one message per Message-ID, the earliest; the others are copies of it.
+
+    The same mail kept from two folders (or saved twice) differs in a header or two, so its
+    content hash differs; counted twice it would pass for a follow-up.
+    """
+    kept: dict[str, ParsedMessage] = {}
+    first_by_id: dict[str, str] = {}
+    duplicate_of: dict[str, tuple[ParsedMessage, str]] = {}
+    for message in sorted(messages.values(), key=arrival_key):
+        key = (message.message_id or "").strip().lower()
+        if key and key in first_by_id:
+            duplicate_of[message.sha256] = (message, first_by_id[key])
+            continue
+        if key:
+            first_by_id[key] = message.sha256
+        kept[message.sha256] = message
+    return kept, duplicate_of
+
+
 @dataclass
 class Analyzer:
     """Runs the analysis of one campaign over what the store holds."""
@@ -99,6 +122,7 @@ class Analyzer:
             parsed = load_parsed(self.store, digest)
             if parsed is not None:
                 messages[digest] = parsed
+        messages, duplicate_of = _without_duplicates(messages)
 
         sent: dict[str, ParsedMessage | None] = {
             inquiry.id: None for inquiry in self.campaign.inquiries
@@ -127,6 +151,13 @@ class Analyzer:
             )
             by_inquiry[match.inquiry_id].append((message, classification, match))
 
+        copies: dict[str, list[ParsedMessage]] = {}
+        for inquiry_id, items in by_inquiry.items():
+            kept = {m.sha256 for m, _, _ in items}
+            copies[inquiry_id] = [
+                d for d, original in duplicate_of.values() if original in kept
+            ]
+
         for inquiry in self.campaign.inquiries:
             if only is not None and inquiry.id not in only:
                 continue
@@ -135,6 +166,7 @@ class Analyzer:
                 sent[inquiry.id],
                 by_inquiry[inquiry.id],
                 bool(summary.unmatched),
+                copies[inquiry.id],
             )
             summary.results.append(result)
         return summary
@@ -169,6 +201,7 @@ class Analyzer:
         sent_message: ParsedMessage | None,
         received: list[tuple[ParsedMessage, Classification, MatchResult]],
         campaign_has_unmatched: bool = False,
+        copies: list[ParsedMessage] | None = None,
     ) -> CaseResult:
         dealer = self.campaign.dealer(inquiry.dealer)
         clock = self.clock(dealer)
@@ -243,6 +276,8 @@ class Analyzer:
             flags.append("clock_skew")
         if sent_at is None:
             flags.append("no_sent_time")
+        if any(a.rule.endswith("no_arrival_time") for a in answers.values()):
+            flags.append("no_arrival_time")
         if any(a.needs_review for a in answers.values()):
             flags.append("low_confidence")
         if campaign_has_unmatched:
@@ -283,6 +318,18 @@ class Analyzer:
             case_messages.append(
                 self._case_message(message, classification, match, role)
             )
+        for copy in copies or []:
+            reason = f"a copy of the message {copy.message_id} already counted (same Message-ID)"
+            case_messages.append(
+                self._case_message(
+                    copy,
+                    Classification(kind=Kind.OTHER, reasons=[reason]),
+                    None,
+                    "other",
+                )
+            )
+        if copies:
+            flags.append("duplicate_message")
 
         total = sum(a.points for a in answers.values())
         result = CaseResult(
@@ -320,7 +367,32 @@ class Analyzer:
             ",".join(flags) or "-",
             sent_basis,
         )
+        if kept == "approved":
+            # An approved scorecard is the reviewer's: report it, not this fresh pre-fill.
+            answers = self._stored_answers(inquiry.id, answers)
+            return result.model_copy(
+                update={
+                    "status": kept,
+                    "answers": answers,
+                    "total": sum(a.points for a in answers.values()),
+                }
+            )
         return result.model_copy(update={"status": kept})
+
+    def _stored_answers(
+        self, inquiry_id: str, fresh: dict[str, Answer]
+    ) -> dict[str, Answer]:
+        rows = self.store.answers(self.campaign_name, inquiry_id)
+        merged = dict(fresh)
+        for key, row in rows.items():
+            if key in merged:
+                merged[key] = merged[key].model_copy(
+                    update={
+                        "value": json.loads(row["value"]),
+                        "points": int(row["points"]),
+                    }
+                )
+        return merged
 
     def _first_seen(self, digest: str) -> datetime:
         row = self.store.db.execute(

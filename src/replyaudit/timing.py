@@ -98,6 +98,18 @@ def answer_timing(
             "the inquiry's sending time is unknown: give sent_at in the campaign",
             0.0,
         )
+    elif first is not None and first.arrival is None:
+        q1 = timing_answer(
+            "response_time",
+            UNDETERMINED,
+            scorecard,
+            None,
+            first,
+            "q1.no_arrival_time",
+            "the first personalised reply has no readable arrival time "
+            "(no INTERNALDATE, Received: or Date:): read it in the raw message",
+            0.0,
+        )
     elif first is None or first.arrival is None:
         waiting = now < clock.window_end(sent_at, working_windows)
         q1 = timing_answer(
@@ -137,7 +149,7 @@ def answer_timing(
             )
 
     follow: Timing | None = None
-    if first is None or first.arrival is None:
+    if first is None:
         q8 = timing_answer(
             "follow_up",
             "no",
@@ -148,7 +160,18 @@ def answer_timing(
             "no personalised reply",
             1.0,
         )
-    elif len(replies) < 2 or replies[1].arrival is None:
+    elif first.arrival is None or (len(replies) >= 2 and replies[1].arrival is None):
+        q8 = timing_answer(
+            "follow_up",
+            UNDETERMINED if len(replies) >= 2 else "no",
+            scorecard,
+            None,
+            None,
+            "q8.no_arrival_time",
+            "a personalised message has no readable arrival time: read it in the raw message",
+            0.0,
+        )
+    elif len(replies) < 2:
         still_open = now < clock.window_end(first.arrival, working_windows)
         waiting = waiting or still_open
         q8 = timing_answer(

@@ -1,0 +1,117 @@
+"""Regression cases found by a new user breaking the pipeline on purpose; each input stays."""
+
+import json
+import re
+import shutil
+
+
+def _single_case_corpus(corpus_dir, tmp_path, case):
+    target = tmp_path / "corpus"
+    (target / "cases").mkdir(parents=True)
+    shutil.copy(corpus_dir / "campaign.toml", target / "campaign.toml")
+    shutil.copytree(corpus_dir / "cases" / case, target / "cases" / case)
+    return target
+
+
+def _replay_json(cli, corpus, tmp_path):
+    code, out, err = cli("replay", corpus, "--database", tmp_path / "db.sqlite3", "--format", "json")
+    assert code == 0, err
+    return {r["inquiry_id"]: r for r in json.loads(out)}
+
+
+def test_pipeline_same_reply_in_two_folders_is_not_a_follow_up(cli, corpus_dir, tmp_path):
+    """The same message (same Message-ID) kept twice, e.g. from INBOX and another folder."""
+    case = "c01-montverac-prix-nx"
+    corpus = _single_case_corpus(corpus_dir, tmp_path, case)
+    reply = next((corpus / "cases" / case).glob("02-*.eml"))
+    (reply.parent / "03-same-reply-other-folder.eml").write_bytes(b"X-Folder: copy\r\n" + reply.read_bytes())
+    result = _replay_json(cli, corpus, tmp_path)[case]
+    assert result["answers"]["follow_up"]["value"] == "no"
+    assert result["answers"]["test_drive"]["value"] == ["dealer_initial"]
+    assert result["total"] == 22
+    roles = [m["role"] for m in result["messages"]]
+    assert roles.count("initial") == 1 and "follow_up" not in roles
+    assert "duplicate_message" in result["flags"]
+
+
+def test_pipeline_reply_with_unreadable_dates_is_undetermined_not_no_reply(cli, corpus_dir, tmp_path):
+    case = "c08-saintormel-options-es"
+    corpus = _single_case_corpus(corpus_dir, tmp_path, case)
+    reply = next((corpus / "cases" / case).glob("02-*.eml"))
+    text = reply.read_bytes().decode("utf-8", "surrogateescape")
+    text = re.sub(r"(?m)^Date: .*$", "Date: 45 Foo 2026 99:99:99 +9999", text)
+    text = re.sub(r"(?m)^(Received: .*?);[^\n]*$", r"\1; not a date", text)
+    text = re.sub(r"(?m)^(\s+.*?);\s*\w{3}, \d+ \w{3} \d{4} [\d:]+ [+-]\d{4}.*$", r"\1; not a date", text)
+    reply.write_bytes(text.encode("utf-8", "surrogateescape"))
+    result = _replay_json(cli, corpus, tmp_path)[case]
+    q1 = result["answers"]["response_time"]
+    assert q1["value"] == "undetermined"
+    assert q1["needs_review"] is True and q1["points"] == 0
+    assert "no_arrival_time" in result["flags"]
+    # the reply is still the first personalised reply for the other questions
+    assert result["answers"]["advisor_contact"]["value"] == ["name"]
+
+
+def test_corpus_two_cases_with_one_shopper_address_skips_the_second(cli, corpus_dir, tmp_path):
+    target = tmp_path / "corpus"
+    (target / "cases").mkdir(parents=True)
+    shutil.copy(corpus_dir / "campaign.toml", target / "campaign.toml")
+    shutil.copytree(corpus_dir / "cases" / "c01-montverac-prix-nx", target / "cases" / "dupA")
+    shutil.copytree(corpus_dir / "cases" / "c01-montverac-prix-nx", target / "cases" / "dupB")
+    code, out, err = cli("replay", target, "--database", tmp_path / "db.sqlite3")
+    assert code == 0, err
+    assert "1 case(s) analysed" in out
+    assert "dupB" in out and "dupA" in out and "shopper" in out
+
+
+def test_calibrate_min_agreement_fails_when_cases_were_skipped(cli, corpus_dir, tmp_path):
+    target = _single_case_corpus(corpus_dir, tmp_path, "c01-montverac-prix-nx")
+    shutil.copytree(corpus_dir / "cases" / "c02-montverac-dispo-rx", target / "cases" / "c02-montverac-dispo-rx")
+    (target / "cases" / "c02-montverac-dispo-rx" / "case.toml").unlink()
+    code, out, err = cli("calibrate", target, "--min-agreement", "0.5")
+    assert code == 1
+    assert "skipped" in err
+
+
+def test_replay_of_an_approved_case_prints_the_approved_total(cli, corpus_dir, tmp_path):
+    from replyaudit.config import default_rules_dir
+    from replyaudit.review import approve, change_answer
+    from replyaudit.scorecard import load_scorecard
+    from replyaudit.store import Store
+
+    case = "c01-montverac-prix-nx"
+    corpus = _single_case_corpus(corpus_dir, tmp_path, case)
+    db = tmp_path / "db.sqlite3"
+    assert cli("replay", corpus, "--database", db)[0] == 0
+    with Store(db) as store:
+        change_answer(store, load_scorecard(default_rules_dir()), "corpus:corpus", case, "response_time",
+                      "within_2_working_days", "arrival checked by hand", "alice")
+        approve(store, "corpus:corpus", case, "alice")
+    code, out, _ = cli("replay", corpus, "--database", db)
+    line = next(line for line in out.splitlines() if line.startswith(case))
+    assert "18/29" in line and "approved" in line
+
+
+def test_delay_case_on_a_missing_database_creates_nothing(cli, tmp_path):
+    db = tmp_path / "absent.sqlite3"
+    code, _, err = cli("delay", "--case", "c01", "--database", db)
+    assert code != 0 and "absent.sqlite3" in err
+    assert not db.exists()
+
+
+def test_delay_case_with_instants_is_refused(cli, tmp_path):
+    code, _, err = cli("delay", "--case", "c01", "--from", "2026-06-07T15:00:00+02:00", "--database", tmp_path / "x.sqlite3")
+    assert code != 0 and "--case" in err
+
+
+def test_usage_errors_are_one_clear_line_without_traceback(cli, corpus_dir):
+    for args in (
+        ("calibrate", corpus_dir, "--min-agreement", "1.01"),
+        ("replay", corpus_dir, "--format", "xml"),
+        ("replay",),
+        ("nosuch",),
+        ("replay", corpus_dir, "--now", "tomorrow"),
+    ):
+        code, _, err = cli(*args)
+        assert code == 2, args
+        assert "Traceback" not in err and "Error" in err, (args, err)
