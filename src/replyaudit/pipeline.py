@@ -16,6 +16,7 @@ from replyaudit.errors import ClockError, StoreError
 from replyaudit.ingest import Ingested, ingest, ingest_paths, load_parsed
 from replyaudit.message import classify_message, match_message
 from replyaudit.models import (
+    Answer,
     CaseMessage,
     CaseResult,
     CaseStatus,
