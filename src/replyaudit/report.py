@@ -20,7 +20,7 @@ def _delay(result: Any) -> str:
 def replay_lines(report: Any, scorecard: Scorecard) -> Iterator[str]:
     """One line per case: id, dealer, delay, points per question, total, flags; then a summary."""
     numbers = " ".join(f"{q.number:>2}" for q in scorecard.questions)
-    yield f"{'case':<32} {'dealer':<12} {'delay':>9}  {numbers}  {'total':>5}  flags"
+    yield f"{'case':<32} {'dealer':<12} {'delay':>9}  {numbers}  {'total':>5}  status    flags"
     for result in report.results:
         points = " ".join(
             f"{result.answers[q.key].points:>2}" for q in scorecard.questions
@@ -31,7 +31,7 @@ def replay_lines(report: Any, scorecard: Scorecard) -> Iterator[str]:
             flags += f" (review: {','.join(review)})"
         yield (
             f"{result.inquiry_id:<32} {result.dealer_id:<12} {_delay(result):>9}  {points}  "
-            f"{result.total:>2}/{scorecard.max_points}  {result.status} {flags}"
+            f"{result.total:>2}/{scorecard.max_points}  {result.status:<9} {flags}"
         )
     yield ""
     yield (
