@@ -175,6 +175,9 @@ class Store:
         self.db.execute("PRAGMA foreign_keys = ON")
         try:
             self.db.execute("PRAGMA journal_mode = WAL")
+            # With WAL, NORMAL never corrupts the database; a power cut may lose the last
+            # transactions, which a replay or the next scan redoes.
+            self.db.execute("PRAGMA synchronous = NORMAL")
             self.upgrade()
         except sqlite3.DatabaseError as exc:
             raise StoreError(
