@@ -28,9 +28,23 @@ _DUMMY_HASH = _hasher.hash("replyaudit-no-such-user")
 
 
 class ReviewError(ReplyAuditError):
-    """A reviewer's action that cannot be done as asked (locked case, missing comment...)."""
+    """A reviewer's action that cannot be done as asked (locked case, missing comment...).
+
+    str() is the English message for logs and the CLI; `message_fr` says the same to a
+    reviewer on the (French) review page, without ids or option codes.
+    """
 
     exit_code = 2
+
+    def __init__(self, message: str, message_fr: str) -> None:
+        super().__init__(message)
+        self.message_fr = message_fr
+
+
+def _question_fr(scorecard: Scorecard, key: str) -> str:
+    if key not in scorecard.keys:
+        return f"la question « {key} »"
+    return f"Q{scorecard.question(key).number}"
 
 
 def _case(store: Store, campaign: str, inquiry_id: str) -> Any:
@@ -38,9 +52,20 @@ def _case(store: Store, campaign: str, inquiry_id: str) -> Any:
     if row is None:
         raise ReviewError(
             f"case {campaign}/{inquiry_id}: expected a case analysed in the store, found none. "
-            "Fix: run replay or scan first, or check the inquiry id"
+            "Fix: run replay or scan first, or check the inquiry id",
+            f"la demande {inquiry_id} n'a pas encore été analysée (ou n'existe pas) : "
+            "lancez replay ou scan, ou vérifiez l'identifiant.",
         )
     return row
+
+
+def _bad_option_fr(scorecard: Scorecard, key: str, value: object) -> str:
+    if key not in scorecard.keys:
+        return f"la question « {key} » ne fait pas partie de la grille."
+    question = scorecard.question(key)
+    labels = ", ".join(f"« {o.label} »" for o in question.options)
+    how = "une ou plusieurs réponses parmi" if question.kind == "multi" else "parmi"
+    return f"Q{question.number} : cette réponse n'est pas prévue ; choisissez {how} {labels}."
 
 
 def case_result(store: Store, campaign: str, inquiry_id: str) -> CaseResult:
@@ -85,23 +110,30 @@ def change_answer(
     where = f"case {campaign}/{inquiry_id}, question {key}"
     if case["status"] == "approved":
         raise ReviewError(
-            f"{where}: expected a case under review, found it approved. Fix: reopen it with a reason first"
+            f"{where}: expected a case under review, found it approved. Fix: reopen it with a reason first",
+            "la grille est approuvée et verrouillée ; rouvrez-la avec un motif "
+            "avant de modifier une réponse.",
         )
     if not comment.strip():
         raise ReviewError(
-            f"{where}: expected a comment saying why the answer changes, found none. Fix: write the reason"
+            f"{where}: expected a comment saying why the answer changes, found none. Fix: write the reason",
+            f"{_question_fr(scorecard, key)} : un commentaire est obligatoire pour "
+            "modifier une réponse.",
         )
     problem = scorecard.check_value(key, value)
     if problem is not None:
         raise ReviewError(
-            f"{where}: expected {problem}. Fix: choose one of the listed options"
+            f"{where}: expected {problem}. Fix: choose one of the listed options",
+            _bad_option_fr(scorecard, key, value),
         )
     rows = store.answers(campaign, inquiry_id)
     old = rows.get(key)
     old_value = json.loads(old["value"]) if old is not None else None
     if old_value == value:
         raise ReviewError(
-            f"{where}: expected a different answer, found the same {value!r}. Fix: pick another option"
+            f"{where}: expected a different answer, found the same {value!r}. Fix: pick another option",
+            f"{_question_fr(scorecard, key)} : la réponse est déjà « "
+            f"{scorecard.question(key).label_for(value)} » ; choisissez-en une autre.",
         )
 
     points = scorecard.question(key).points_for(value)
@@ -158,7 +190,8 @@ def approve(
     case = _case(store, campaign, inquiry_id)
     if case["status"] == "approved":
         raise ReviewError(
-            f"case {campaign}/{inquiry_id}: expected a case to approve, found it approved already"
+            f"case {campaign}/{inquiry_id}: expected a case to approve, found it approved already",
+            "cette grille est déjà approuvée (peut-être depuis un autre onglet).",
         )
     store.set_case_status(campaign, inquiry_id, "approved", reviewer=reviewer)
     store.audit(
@@ -186,11 +219,14 @@ def reopen(
     case = _case(store, campaign, inquiry_id)
     if case["status"] != "approved":
         raise ReviewError(
-            f"case {campaign}/{inquiry_id}: expected an approved case to reopen, found {case['status']}"
+            f"case {campaign}/{inquiry_id}: expected an approved case to reopen, found {case['status']}",
+            "seule une grille approuvée peut être rouverte ; celle-ci est déjà "
+            "modifiable.",
         )
     if not reason.strip():
         raise ReviewError(
-            f"case {campaign}/{inquiry_id}: expected a reason to reopen, found none. Fix: write it"
+            f"case {campaign}/{inquiry_id}: expected a reason to reopen, found none. Fix: write it",
+            "un motif est obligatoire pour rouvrir une grille approuvée.",
         )
     store.set_case_status(campaign, inquiry_id, "to_review")
     store.audit(
@@ -212,7 +248,9 @@ def _unmatched_row(store: Store, campaign: str, digest: str) -> Any:
     if row is None:
         raise ReviewError(
             f"message {digest[:12]} of campaign {campaign}: expected a message of the store, found none. "
-            "Fix: check the campaign and the message id"
+            "Fix: check the campaign and the message id",
+            "ce courriel est introuvable dans la base (déjà traité, ou lien périmé) ; "
+            "rechargez la liste.",
         )
     return row
 
@@ -324,18 +362,22 @@ def add_user(store: Store, name: str, password: str, replace: bool = False) -> N
     name = name.strip()
     if not name or any(c.isspace() for c in name):
         raise ReviewError(
-            f"user name: expected a name without spaces, found {name!r}. Fix: e.g. 'camille'"
+            f"user name: expected a name without spaces, found {name!r}. Fix: e.g. 'camille'",
+            "le nom du relecteur doit être un mot sans espace, par exemple « camille ».",
         )
     meaningful = len(password.strip())
     if meaningful < 8:
         raise ReviewError(
             f"password of {name}: expected at least 8 characters besides surrounding whitespace, "
-            f"found {meaningful}. Fix: a longer one"
+            f"found {meaningful}. Fix: a longer one",
+            "le mot de passe doit compter au moins 8 caractères, espaces autour exclus.",
         )
     if not replace and store.get_user(name) is not None:
         raise ReviewError(
             f"user {name}: expected a new reviewer name, found an existing account. "
-            "Fix: pass --replace to change their password, or choose another name"
+            "Fix: pass --replace to change their password, or choose another name",
+            f"le relecteur « {name} » existe déjà ; utilisez --replace pour changer "
+            "son mot de passe.",
         )
     store.put_user(name, _hasher.hash(password))
     log.info("reviewer %s %s", name, "password replaced" if replace else "saved")

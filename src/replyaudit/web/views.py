@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import json
+import logging
 from datetime import datetime
 from typing import Any
 
@@ -42,6 +43,14 @@ from replyaudit.web.caseview import FLAG_LABELS, STATUS_LABELS, build_case
 from replyaudit.web.charts import bar_chart
 
 views = Blueprint("views", __name__)
+log = logging.getLogger(__name__)
+
+
+def _refused(prefix: str, error: ReviewError) -> None:
+    """Show a refusal in French on the page; log the core's English message."""
+    log.info("refused on the review page: %s", error)
+    flash(f"{prefix} : {error.message_fr}", "error")
+
 
 SORT_KEYS = {
     "demande": lambda r: r["inquiry_id"],
@@ -173,7 +182,7 @@ def change(campaign: str, inquiry_id: str, key: str) -> Response:
             reviewer_name(),
         )
     except ReviewError as exc:
-        flash(f"Modification refusée : {exc}", "error")
+        _refused("Modification refusée", exc)
         return _back(campaign, inquiry_id, f"#q-{key}")
     flash(
         f"Q{g.scorecard.question(key).number} modifiée. Nouveau total : {total}/{g.scorecard.max_points}.",
@@ -194,7 +203,7 @@ def approve_case(campaign: str, inquiry_id: str) -> Response:
             request.form.get("commentaire", ""),
         )
     except ReviewError as exc:
-        flash(f"Approbation refusée : {exc}", "error")
+        _refused("Approbation refusée", exc)
         return _back(campaign, inquiry_id)
     flash("Grille approuvée et verrouillée.", "ok")
     return _back(campaign, inquiry_id)
@@ -210,7 +219,7 @@ def reopen_case(campaign: str, inquiry_id: str) -> Response:
     try:
         reopen(open_store(), campaign, inquiry_id, reviewer_name(), reason)
     except ReviewError as exc:
-        flash(f"Réouverture refusée : {exc}", "error")
+        _refused("Réouverture refusée", exc)
         return _back(campaign, inquiry_id)
     flash("Grille rouverte.", "ok")
     return _back(campaign, inquiry_id)
@@ -278,7 +287,7 @@ def file_unmatched(campaign: str, sha256: str) -> Response:
             flash(f"Message rattaché à {inquiry_id} ; le cas a été ré-analysé.", "ok")
             return _back(campaign, inquiry_id)
     except ReviewError as exc:
-        flash(f"Action refusée : {exc}", "error")
+        _refused("Action refusée", exc)
     return redirect(url_for("views.unmatched"))  # type: ignore[return-value]
 
 
