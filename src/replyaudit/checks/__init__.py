@@ -25,6 +25,7 @@ from replyaudit.checks.nlp import analyse, load_nlp
 from replyaudit.checks.phrases import analyse_parts
 from replyaudit.checks.rules import RuleSet, cached_rules, check_rules, load_rules
 from replyaudit.context import CaseContext
+from replyaudit.message.limits import TRUNCATION_DEFECT
 from replyaudit.models import Answer
 from replyaudit.scorecard import Scorecard
 
@@ -84,6 +85,17 @@ def run_checks(
         check_future_contact_consent(ctx, scorecard, parts, rules),
         check_availability_confirmed(ctx, scorecard, parts, rules),
     ]
+    truncated = [
+        d for msg in ctx.replies for d in msg.defects if d.startswith(TRUNCATION_DEFECT)
+    ]
+    if truncated:
+        # Part of a reply was not read: any answer may have missed its evidence.
+        answers = [
+            a.model_copy(
+                update={"needs_review": True, "note": f"{a.note} ({truncated[0]})"}
+            )
+            for a in answers
+        ]
     return {a.key: a for a in answers}
 
 

@@ -18,11 +18,13 @@ from replyaudit.message.headers import (
     parse_date,
     received_date,
 )
+from replyaudit.message.limits import bound_new_text, bound_text
 from replyaudit.message.quotes import split_quote
 from replyaudit.message.signature import split_signature
 from replyaudit.message.text import (
     QUOTE_MARK,
     SIGNATURE_MARK,
+    bounded_html,
     html_to_text,
     part_bytes,
     part_text,
@@ -239,12 +241,13 @@ def _build(
     html_image = False
     text_source: Literal["plain", "html", "none"]
     if plain is not None and plain.strip():
-        text, text_source = plain, "plain"
+        text, text_source = bound_text(plain, defects), "plain"
         if html is not None and inline_images > 0:
-            html_image = html_to_text(html)[1]
+            html_image = html_to_text(bounded_html(html, defects))[1]
         marked = text
     elif html is not None:
-        marked, html_image = html_to_text(html)
+        marked, html_image = html_to_text(bounded_html(html, defects))
+        marked = bound_text(marked, defects)
         text_source = "html"
         text = "\n".join(
             ln
@@ -255,6 +258,7 @@ def _build(
         text = marked = plain or ""
         text_source = "plain" if plain else "none"
     new_text, quoted = split_quote(marked)
+    new_text = bound_new_text(new_text, defects)
     split = split_signature(new_text, html_image=html_image)
 
     def ids(name: str) -> list[str]:

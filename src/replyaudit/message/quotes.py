@@ -84,9 +84,28 @@ def _attribution_start(lines: list[str], i: int) -> int | None:
     return first
 
 
+# A cheap first look at each line: every line where the history can start matches
+# this, or precedes a line that does ('Le … a' / 'écrit :'); the rest are skipped,
+# which makes a text of millions of lines one regex call per line.
+_CANDIDATE = re.compile(
+    r"^\s*(?:>|-{2}|_{10}|d[ée]but|begin|\*?(?:de|from|von|exp))"
+    r"|crit|wrote|schrieb|escribi|\u2063",
+    re.IGNORECASE,
+)
+
+
+def _candidates(lines: list[str]) -> list[int]:
+    """Indexes of the lines find_quote_start must look at, in order."""
+    hits = [bool(_CANDIDATE.search(line)) for line in lines]
+    return [
+        i for i in range(len(lines)) if hits[i] or (i + 1 < len(lines) and hits[i + 1])
+    ]
+
+
 def find_quote_start(lines: list[str]) -> int | None:
     """Index of the first line of quoted history, or None when the text quotes nothing."""
-    for i, line in enumerate(lines):
+    for i in _candidates(lines):
+        line = lines[i]
         if QUOTE_MARK in line:
             return i
         stripped = line.strip()

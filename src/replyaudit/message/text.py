@@ -7,7 +7,7 @@ import binascii
 import re
 from email.message import Message
 
-from bs4 import BeautifulSoup, NavigableString, Tag
+from bs4 import BeautifulSoup, CData, NavigableString, Tag
 from charset_normalizer import from_bytes
 
 # Declared charsets that real mailers use for Windows code pages: decode as the superset.
@@ -29,6 +29,15 @@ _SUPERSETS = {
 _BASE64_CHARS = re.compile(r"[^A-Za-z0-9+/=]")
 QUOTE_MARK = "\u2063\u2063QUOTE\u2063\u2063"
 SIGNATURE_MARK = "\u2063\u2063SIGNATURE\u2063\u2063"
+# HTML read for analysis (html.parser builds about 1 MB of tree per second); a
+# dealer's reply, inline styles included, stays far below. The part itself is kept.
+MAX_HTML_CHARS = 500_000
+# Of those, the last characters of the part (where the signature and the quote are).
+HTML_TAIL_CHARS = 100_000
+# Shown where the middle of an over-long part was left out of the analysis.
+OMITTED = "[…]"
+# Bytes given to charset detection: its cost grows with the input, its answer does not.
+CHARSET_SAMPLE_BYTES = 20_000
 
 
 def decode_bytes(data: bytes, charset: str | None, defects: list[str]) -> str:
@@ -58,7 +67,7 @@ def _guess(data: bytes, defects: list[str], why: str) -> str:
     try:
         text = data.decode("utf-8")
     except UnicodeDecodeError:
-        best = from_bytes(data[:20000]).best()
+        best = from_bytes(data[:CHARSET_SAMPLE_BYTES]).best()
         encoding = best.encoding if best is not None else "cp1252"
         if why:
             defects.append(f"{why}; detected {encoding}")
@@ -189,47 +198,93 @@ def _is_signature_start(tag: Tag) -> bool:
     )
 
 
+class _Emit(str):
+    """Text queued on the walk's stack, emitted when popped (not a node of the tree)."""
+
+
+# Only these string types are visible text (get_text()'s default): comments,
+# doctypes and processing instructions are not.
+_TEXT_TYPES = (NavigableString, CData)
+
+
+def _walk_text(soup: BeautifulSoup) -> tuple[list[str], bool]:
+    """Pieces of text in document order, with marks and layout breaks; one pass.
+
+    Iterative (a stack, not recursion) so deep nesting cannot overflow, and no tree
+    edits: inserting strings beside each of n siblings costs O(n) each in bs4
+    (parent.contents.index), which made a 1 MB <table> take minutes.
+    """
+    pieces: list[str] = []
+    quote_found = False
+    signature_found = False
+    image_outside = False
+    stack: list[object] = [soup]
+    while stack:
+        node = stack.pop()
+        if isinstance(node, _Emit):
+            pieces.append(str(node))
+            continue
+        if isinstance(node, NavigableString):
+            if type(node) in _TEXT_TYPES:
+                pieces.append(str(node))
+            continue
+        if not isinstance(node, Tag):
+            continue
+        name = node.name
+        if name in _DROP:
+            continue
+        if node is not soup:
+            if not quote_found and _is_quote_start(node):
+                pieces.append(f"\n{QUOTE_MARK}\n")
+                quote_found = True
+            elif not signature_found and not quote_found and _is_signature_start(node):
+                pieces.append(f"\n{SIGNATURE_MARK}\n")
+                signature_found = True
+        if name == "br":
+            pieces.append("\n")
+            continue
+        if name == "img":
+            image_outside = image_outside or not quote_found
+            alt = str(node.get("alt") or "").strip()
+            if alt:
+                pieces.append(f"[{alt}]")
+                continue
+        if name in _BLOCKS:
+            pieces.append("\n")
+            stack.append(_Emit("\n"))
+        elif name in ("td", "th"):
+            stack.append(_Emit(" "))
+        stack.extend(reversed(node.contents))
+    return pieces, image_outside
+
+
+def bounded_html(html: str, defects: list[str]) -> str:
+    """`html` if short; else its start and its last HTML_TAIL_CHARS (the signature and
+    the quote container), both cut before a tag, with a defect. html.parser mends the
+    tags left open at the seam."""
+    if len(html) <= MAX_HTML_CHARS:
+        return html
+    head_end = html.rfind("<", 0, MAX_HTML_CHARS - HTML_TAIL_CHARS)
+    head_end = head_end if head_end > 0 else MAX_HTML_CHARS - HTML_TAIL_CHARS
+    tail_start = html.find("<", len(html) - HTML_TAIL_CHARS)
+    tail_start = tail_start if tail_start >= 0 else len(html) - HTML_TAIL_CHARS
+    defects.append(
+        f"html truncated for analysis after {head_end} characters (of {len(html)}); "
+        f"its last {len(html) - tail_start} characters were kept for the signature"
+    )
+    return f"{html[:head_end]}<p>{OMITTED}</p>{html[tail_start:]}"
+
+
 def html_to_text(html: str) -> tuple[str, bool]:
     """Text of an HTML body, one line per block, <br> and table row.
 
     Returns the text (with QUOTE_MARK / SIGNATURE_MARK lines where the HTML shows a quote
     container or a signature container) and whether an <img> appears outside any quote.
+    Callers bound the input first (bounded_html): parsing costs about 1 s per MB.
     """
     soup = BeautifulSoup(html, "html.parser")
-    for name in _DROP:
-        for tag in soup.find_all(name):
-            tag.decompose()
-    quote_found = False
-    signature_found = False
-    for tag in soup.find_all(True):
-        if not isinstance(tag, Tag) or tag.decomposed:
-            continue
-        if not quote_found and _is_quote_start(tag):
-            tag.insert_before(NavigableString(f"\n{QUOTE_MARK}\n"))
-            quote_found = True
-        elif not signature_found and not quote_found and _is_signature_start(tag):
-            tag.insert_before(NavigableString(f"\n{SIGNATURE_MARK}\n"))
-            signature_found = True
-    image_outside = False
-    seen_quote = False
-    for node in soup.descendants:
-        if isinstance(node, NavigableString) and QUOTE_MARK in node:
-            seen_quote = True
-        elif isinstance(node, Tag) and node.name == "img" and not seen_quote:
-            image_outside = True
-    for br in soup.find_all("br"):
-        br.replace_with(NavigableString("\n"))
-    for tag in soup.find_all(True):
-        if tag.name in _BLOCKS:
-            tag.insert_before(NavigableString("\n"))
-            tag.insert_after(NavigableString("\n"))
-        elif tag.name in ("td", "th"):
-            tag.insert_after(NavigableString(" "))
-        elif tag.name == "img":
-            alt = str(tag.get("alt") or "").strip()
-            if alt:
-                tag.replace_with(NavigableString(f"[{alt}]"))
-    text = soup.get_text()
+    pieces, image_outside = _walk_text(soup)
+    text = "".join(pieces)
     lines = [_SPACES.sub(" ", line).strip() for line in text.splitlines()]
     out: list[str] = []
     for line in lines:
