@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import socket
 import sys
 import webbrowser
 from enum import StrEnum
@@ -61,6 +62,29 @@ def check_can_serve(settings: Settings) -> None:
     )
 
 
+WILDCARD_HOSTS = {"", "0.0.0.0", "::"}
+
+
+def _url(host: str, port: int) -> str:
+    shown = f"[{host}]" if ":" in host else host
+    return f"http://{shown}:{port}/"
+
+
+def page_urls(host: str, port: int) -> list[str]:
+    """URLs a browser can open for a page bound to host:port, the local one last.
+
+    A wildcard bind address (0.0.0.0, ::) is no address to browse to: it is replaced by
+    this machine's name, for other machines, and by loopback, for this one.
+    """
+    if host not in WILDCARD_HOSTS:
+        return [_url(host, port)]
+    local = _url("::1" if host == "::" else "127.0.0.1", port)
+    name = socket.gethostname()
+    if not name or name == "localhost":
+        return [local]
+    return [_url(name, port), local]
+
+
 def serve_page(settings: Settings, open_browser: bool = False) -> None:
     """Serve the review page for `settings` until interrupted."""
     from werkzeug.serving import make_server
@@ -71,9 +95,14 @@ def serve_page(settings: Settings, open_browser: bool = False) -> None:
     app = create_app(settings)
     server = make_server(settings.review.host, settings.review.port, app, threaded=True)
     host = settings.review.host
-    shown = f"[{host}]" if ":" in host else host
-    url = f"http://{shown}:{server.server_port}/"
-    typer.echo(f"Review page: {url}  (Ctrl+C to stop)")
+    urls = page_urls(host, server.server_port)
+    url = urls[-1]
+    if host in WILDCARD_HOSTS:
+        shown = f"[{host}]" if ":" in host else host or "0.0.0.0"
+        typer.echo(
+            f"Bound to {shown}:{server.server_port}: listening on all interfaces"
+        )
+    typer.echo(f"Review page: {' or '.join(urls)}  (Ctrl+C to stop)")
     if open_browser:
         try:
             webbrowser.open(url)
