@@ -13,6 +13,7 @@ from typing import Annotated, Any
 import typer
 
 from replyaudit import __version__
+from replyaudit.cli_options import ConfigOption, DatabaseOption
 from replyaudit.config import PROJECT_ROOT, Settings, load_settings, scan_readiness
 from replyaudit.errors import ReplyAuditError, ScorecardError
 from replyaudit.logs import setup_logging
@@ -44,20 +45,6 @@ class Format(StrEnum):
     json = "json"
 
 
-ConfigOption = Annotated[
-    Path | None,
-    typer.Option(
-        "--config",
-        "-c",
-        help="Settings file (TOML); default $REPLYAUDIT_CONFIG, else built-in defaults.",
-    ),
-]
-DatabaseOption = Annotated[
-    Path | None,
-    typer.Option(
-        "--database", help="SQLite file to use instead of the configured one."
-    ),
-]
 FormatOption = Annotated[
     Format, typer.Option("--format", help="text for people, json for programs.")
 ]

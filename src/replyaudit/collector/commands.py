@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import logging
-from pathlib import Path
 from typing import Annotated
 
 import typer
+
+from replyaudit.cli_options import ConfigOption, DatabaseOption
 
 log = logging.getLogger(__name__)
 
@@ -31,20 +32,8 @@ def register(app: typer.Typer) -> None:
 
     @app.command(help=SCAN_HELP)
     def scan(
-        config: Annotated[
-            Path | None,
-            typer.Option(
-                "--config",
-                "-c",
-                help="Settings file (TOML); default $REPLYAUDIT_CONFIG.",
-            ),
-        ] = None,
-        database: Annotated[
-            Path | None,
-            typer.Option(
-                "--database", help="SQLite file to use instead of the configured one."
-            ),
-        ] = None,
+        config: ConfigOption = None,
+        database: DatabaseOption = None,
         watch: Annotated[
             bool,
             typer.Option(

@@ -11,22 +11,8 @@ from typing import Annotated
 
 import typer
 
+from replyaudit.cli_options import ConfigOption, DatabaseOption
 from replyaudit.config import Settings, load_settings
-
-ConfigOption = Annotated[
-    Path | None,
-    typer.Option(
-        "--config",
-        "-c",
-        help="Settings file (TOML); default $REPLYAUDIT_CONFIG, else built-in defaults.",
-    ),
-]
-DatabaseOption = Annotated[
-    Path | None,
-    typer.Option(
-        "--database", help="SQLite file to use instead of the configured one."
-    ),
-]
 
 
 class ExportFormat(StrEnum):
