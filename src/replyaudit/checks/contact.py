@@ -8,6 +8,7 @@ from dataclasses import dataclass
 import phonenumbers
 
 from replyaudit.checks.answer import make_answer
+from replyaudit.checks.excerpt import line_excerpt
 from replyaudit.checks.nlp import fold
 from replyaudit.checks.phrases import PartAnalysis, hits_for
 from replyaudit.checks.rules import RuleSet
@@ -475,13 +476,16 @@ def check_brand_only_signature(
             0.6,
             f"no other make, but the signature does not name {ctx.brand.name} either",
         )
+    excerpt, start, end = line_excerpt(
+        msg.signature, lambda text: bool(_has_term(text, keywords))
+    )
     ev = Evidence(
         message=msg.sha256,
         role="initial",
         part="signature",
-        sentence=msg.signature.strip()[:200],
-        start=0,
-        end=len(msg.signature),
+        sentence=excerpt,
+        start=start,
+        end=end,
     )
     return make_answer(
         scorecard,
