@@ -7,11 +7,8 @@ from pathlib import Path
 
 from replyaudit.checks.answer import REVIEW_THRESHOLD, make_answer
 from replyaudit.checks.answered import check_answered_question
-from replyaudit.checks.contact import (
-    check_advisor_contact,
-    check_brand_address,
-    check_brand_only_signature,
-)
+from replyaudit.checks.brand import check_brand_address, check_brand_only_signature
+from replyaudit.checks.contact import check_advisor_contact
 from replyaudit.checks.conversation import (
     check_asked_call_time,
     check_availability_confirmed,
@@ -23,7 +20,13 @@ from replyaudit.checks.conversation import (
 )
 from replyaudit.checks.nlp import analyse, load_nlp
 from replyaudit.checks.phrases import analyse_parts
-from replyaudit.checks.rules import RuleSet, cached_rules, check_rules, load_rules
+from replyaudit.checks.rules import (
+    QUESTIONS,
+    RuleSet,
+    cached_rules,
+    check_rules,
+    load_rules,
+)
 from replyaudit.context import CaseContext
 from replyaudit.message.limits import TRUNCATION_DEFECT
 from replyaudit.models import Answer
@@ -39,19 +42,8 @@ __all__ = [
     "run_checks",
 ]
 
-QUESTION_KEYS = (
-    "advisor_contact",
-    "brand_address",
-    "brand_only_signature",
-    "answered_question",
-    "proposed_call",
-    "asked_call_time",
-    "checked_clarity",
-    "test_drive",
-    "other_help",
-    "future_contact_consent",
-    "availability_confirmed",
-)
+# The questions the checks answer, defined once with the rule files' vocabulary.
+QUESTION_KEYS = QUESTIONS
 
 
 def run_checks(

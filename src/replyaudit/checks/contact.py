@@ -1,4 +1,4 @@
-"""Questions 2 to 4: the advisor's own details, a brand sending address, a brand-only signature."""
+"""Question 2: the advisor's own name, phone line and e-mail address in the replies."""
 
 from __future__ import annotations
 
@@ -8,8 +8,8 @@ from dataclasses import dataclass
 import phonenumbers
 
 from replyaudit.checks.answer import make_answer
-from replyaudit.checks.excerpt import line_excerpt
-from replyaudit.checks.nlp import fold
+from replyaudit.checks.excerpt import line_evidence
+from replyaudit.checks.nlp import fold, has_term
 from replyaudit.checks.phrases import PartAnalysis, hits_for
 from replyaudit.checks.rules import RuleSet
 from replyaudit.context import CaseContext
@@ -53,30 +53,6 @@ class Found:
     why: str
 
 
-def _evidence(
-    msg: ParsedMessage, role: str, part: str, text: str, start: int, end: int
-) -> Evidence:
-    line_start = text.rfind("\n", 0, start) + 1
-    line_end = text.find("\n", end)
-    line_end = len(text) if line_end < 0 else line_end
-    return Evidence(
-        message=msg.sha256,
-        role=role,  # type: ignore[arg-type]
-        part=part,  # type: ignore[arg-type]
-        sentence=text[line_start:line_end].strip(),
-        start=line_start,
-        end=line_end,
-    )
-
-
-def _has_term(text: str, terms: tuple[str, ...]) -> str | None:
-    folded = fold(text)
-    for term in terms:
-        if re.search(rf"(?<![\w]){re.escape(fold(term))}(?![\w])", folded):
-            return term
-    return None
-
-
 def _is_person_name(line: str, rules: RuleSet, ctx: CaseContext) -> bool:
     words = line.replace("\u00a0", " ").split()
     if not 2 <= len(words) <= 4 or any(ch.isdigit() or ch in "@:|/" for ch in line):
@@ -113,7 +89,7 @@ def _names(ctx: CaseContext, rules: RuleSet) -> list[Found]:
                 found.append(
                     Found(
                         "name",
-                        _evidence(
+                        line_evidence(
                             msg, role, "signature", msg.signature, start, position
                         ),
                         confidence,
@@ -146,7 +122,7 @@ def _labelled_names(
                     return [
                         Found(
                             "name",
-                            _evidence(msg, role, part, text, start, position),
+                            line_evidence(msg, role, part, text, start, position),
                             0.8,
                             why,
                         )
@@ -160,9 +136,9 @@ def _phone_kind(
     shared = rules.terms("contact.phone_shared_labels")
     advisor = rules.terms("contact.phone_advisor_labels")
     for context in (before, after):
-        if label := _has_term(context, shared):
+        if label := has_term(context, shared):
             return False, 0.9, f"labelled '{label}' (shared line)"
-        if label := _has_term(context, advisor):
+        if label := has_term(context, advisor):
             return True, 0.95, f"labelled '{label}'"
     national = str(number.national_number)
     if number.country_code == 33 and national[:1] in ("6", "7"):
@@ -207,7 +183,9 @@ def _phones(ctx: CaseContext, rules: RuleSet, parts: list[PartAnalysis]) -> list
                     found.append(
                         Found(
                             "phone",
-                            _evidence(msg, role, part, text, match.start, match.end),
+                            line_evidence(
+                                msg, role, part, text, match.start, match.end
+                            ),
                             confidence,
                             why,
                         )
@@ -241,7 +219,7 @@ def _emails(ctx: CaseContext, rules: RuleSet, parts: list[PartAnalysis]) -> list
                     found.append(
                         Found(
                             "email",
-                            _evidence(
+                            line_evidence(
                                 msg, role, part, text, match.start(), match.end()
                             ),
                             0.95,
@@ -314,185 +292,4 @@ def check_advisor_contact(
         min(confidences),
         "; ".join(notes),
         evidence,
-    )
-
-
-def domain_is_brand(domain: str, ctx: CaseContext) -> bool:
-    domain = domain.lower().strip(".")
-    if any(domain == d or domain.endswith("." + d) for d in ctx.brand.domains):
-        return True
-    tokens = {
-        token for label in domain.split(".") for token in [label, *label.split("-")]
-    }
-    return any(keyword in tokens for keyword in ctx.brand.keywords)
-
-
-def check_brand_address(
-    ctx: CaseContext, scorecard: Scorecard, rules: RuleSet
-) -> Answer:
-    """Q3: the first reply was sent from a brand address (a relay judged by Reply-To)."""
-    msg = ctx.replies[0]
-    sender = (msg.from_addr or msg.sender_addr).lower()
-    domain = sender.rpartition("@")[2]
-    evidence = [
-        Evidence(
-            message=msg.sha256,
-            role="initial",
-            part="headers",
-            sentence=f"From: {sender}",
-        )
-    ]
-    judged, rule, note = sender, "q3.from_domain", f"sent from {sender}"
-    relays = rules.terms("contact.crm_relay_domains")
-    if msg.reply_to and any(domain == r or domain.endswith("." + r) for r in relays):
-        judged = msg.reply_to[0].lower()
-        evidence.append(
-            Evidence(
-                message=msg.sha256,
-                role="initial",
-                part="headers",
-                sentence=f"Reply-To: {judged}",
-            )
-        )
-        rule, note = "q3.relay_reply_to", f"sent by the relay {domain} for {judged}"
-    judged_domain = judged.rpartition("@")[2]
-    if judged_domain in rules.terms("contact.webmail_domains"):
-        return make_answer(
-            scorecard,
-            "brand_address",
-            "no",
-            "q3.webmail",
-            0.95,
-            f"{note}: a webmail address",
-            evidence,
-        )
-    if domain_is_brand(judged_domain, ctx):
-        return make_answer(
-            scorecard,
-            "brand_address",
-            "yes",
-            rule,
-            0.95,
-            f"{note}: a {ctx.brand.name} domain",
-            evidence,
-        )
-    if not judged_domain:
-        return make_answer(
-            scorecard,
-            "brand_address",
-            "no",
-            "q3.no_sender",
-            0.5,
-            "no sender address to judge",
-            evidence,
-        )
-    return make_answer(
-        scorecard,
-        "brand_address",
-        "no",
-        rule,
-        0.9,
-        f"{note}: not a {ctx.brand.name} domain",
-        evidence,
-    )
-
-
-def _find_makes(signature: str, rules: RuleSet) -> list[tuple[str, int, int]]:
-    cleaned = signature
-    for label in rules.terms("makes.brand_labels"):
-        cleaned = re.sub(
-            re.escape(label),
-            lambda m: " " * len(m.group(0)),
-            cleaned,
-            flags=re.IGNORECASE,
-        )
-    folded = fold(cleaned)
-    hits: list[tuple[str, int, int]] = []
-    for term in rules.terms("makes.other"):
-        for m in re.finditer(rf"(?<![\w]){re.escape(fold(term))}(?![\w])", folded):
-            hits.append((term, m.start(), m.end()))
-    for term in rules.terms("makes.other_short"):
-        for m in re.finditer(rf"(?<![\w@./]){re.escape(term)}(?![\w@])", cleaned):
-            hits.append((term, m.start(), m.end()))
-    return sorted(hits, key=lambda h: h[1])
-
-
-def check_brand_only_signature(
-    ctx: CaseContext, scorecard: Scorecard, rules: RuleSet
-) -> Answer:
-    """Q4: the first reply has a signature naming no make but the brand."""
-    msg = ctx.replies[0]
-    if msg.signature_status == "image_only":
-        return make_answer(
-            scorecard,
-            "brand_only_signature",
-            "no",
-            "q4.image_signature",
-            0.4,
-            "the signature is an image: not verifiable, check it by eye",
-        )
-    if not msg.signature.strip():
-        return make_answer(
-            scorecard,
-            "brand_only_signature",
-            "no",
-            "q4.no_signature",
-            0.85,
-            "the first reply has no signature block",
-        )
-    makes = _find_makes(msg.signature, rules)
-    if makes:
-        term, start, end = makes[0]
-        ev = _evidence(msg, "initial", "signature", msg.signature, start, end)
-        if _has_term(ev.sentence, rules.terms("makes.legal_footer")):
-            return make_answer(
-                scorecard,
-                "brand_only_signature",
-                "no",
-                "q4.make_in_legal_footer",
-                0.5,
-                f"'{term}' is named in a legal footer of the signature",
-                [ev],
-            )
-        return make_answer(
-            scorecard,
-            "brand_only_signature",
-            "no",
-            "q4.other_make",
-            0.95,
-            f"the signature names another make: {term}",
-            [ev],
-        )
-    keywords = (ctx.brand.name, *ctx.brand.keywords)
-    if not _has_term(
-        msg.signature + " " + msg.from_addr.replace("-", " ").replace(".", " "),
-        keywords,
-    ):
-        return make_answer(
-            scorecard,
-            "brand_only_signature",
-            "yes",
-            "q4.no_brand_named",
-            0.6,
-            f"no other make, but the signature does not name {ctx.brand.name} either",
-        )
-    excerpt, start, end = line_excerpt(
-        msg.signature, lambda text: bool(_has_term(text, keywords))
-    )
-    ev = Evidence(
-        message=msg.sha256,
-        role="initial",
-        part="signature",
-        sentence=excerpt,
-        start=start,
-        end=end,
-    )
-    return make_answer(
-        scorecard,
-        "brand_only_signature",
-        "yes",
-        "q4.brand_only",
-        0.9,
-        f"the signature names {ctx.brand.name} and no other make",
-        [ev],
     )

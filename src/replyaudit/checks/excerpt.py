@@ -1,8 +1,10 @@
-"""Cuts a long part into an evidence excerpt of whole lines that indexes it exactly."""
+"""Evidence quoted from a message part as whole lines that index the part exactly."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
+
+from replyaudit.models import Evidence, ParsedMessage
 
 # Longest evidence quoted from a signature: its name, role, company and address lines
 # fit; a legal footer below them is left out (the span says where the excerpt is).
@@ -40,3 +42,20 @@ def line_excerpt(
             start, cut = hit
     excerpt = text[start:cut].rstrip()
     return excerpt, start, start + len(excerpt)
+
+
+def line_evidence(
+    msg: ParsedMessage, role: str, part: str, text: str, start: int, end: int
+) -> Evidence:
+    """The line(s) of `text` holding text[start:end], as evidence from that part."""
+    line_start = text.rfind("\n", 0, start) + 1
+    line_end = text.find("\n", end)
+    line_end = len(text) if line_end < 0 else line_end
+    return Evidence(
+        message=msg.sha256,
+        role=role,  # type: ignore[arg-type]
+        part=part,  # type: ignore[arg-type]
+        sentence=text[line_start:line_end].strip(),
+        start=line_start,
+        end=line_end,
+    )

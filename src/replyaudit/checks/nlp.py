@@ -49,6 +49,15 @@ def fold_form(text: str) -> str:
     return folded[1:] if len(folded) > 1 and folded.startswith("-") else folded
 
 
+def has_term(text: str, terms: tuple[str, ...]) -> str | None:
+    """The first of `terms` found as whole words in `text`, both folded, or None."""
+    folded = fold(text)
+    for term in terms:
+        if re.search(rf"(?<![\w]){re.escape(fold(term))}(?![\w])", folded):
+            return term
+    return None
+
+
 def _token_fold(token: Token) -> str:
     return fold_form(token.text)
 
