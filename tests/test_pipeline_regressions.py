@@ -115,3 +115,24 @@ def test_usage_errors_are_one_clear_line_without_traceback(cli, corpus_dir):
         code, _, err = cli(*args)
         assert code == 2, args
         assert "Traceback" not in err and "Error" in err, (args, err)
+
+
+def test_corpus_folder_decides_the_match_and_the_matcher_disagreement_is_reported(cli, corpus_dir, tmp_path):
+    """A reply the matcher cannot place (no threading, another address) still counts in its case."""
+    target = _single_case_corpus(corpus_dir, tmp_path, "c14-montverac-dispo-nx")
+    shutil.copytree(corpus_dir / "cases" / "c01-montverac-prix-nx", target / "cases" / "c01-montverac-prix-nx")
+    reply = next((target / "cases" / "c14-montverac-dispo-nx").glob("02-*.eml"))
+    text = reply.read_bytes().decode("utf-8", "surrogateescape")
+    text = re.sub(r"(?mi)^(In-Reply-To|References):.*\n(\s+.*\n)*", "", text)
+    text = re.sub(r"elodie\.vasseur\+mv14@example-shopper\.fr", "accueil@example-shopper.fr", text)
+    text = re.sub(r"(?m)^From: .*$", "From: Equipe <equipe.ventes.nx@gmail.com>", text)
+    text = re.sub(r"(?m)^Subject: .*$", "Subject: Bonjour", text)
+    reply.write_bytes(text.encode("utf-8", "surrogateescape"))
+    results = _replay_json(cli, target, tmp_path)
+    case = results["c14-montverac-dispo-nx"]
+    assert case["answers"]["response_time"]["value"] == "within_2h"
+    initial = [m for m in case["messages"] if m["role"] == "initial"]
+    assert initial and initial[0]["match"]["basis"] == "corpus"
+    code, out, _ = cli("replay", target, "--database", tmp_path / "other.sqlite3")
+    assert code == 0
+    assert "filed in c14-montverac-dispo-nx, the matcher alone says" in out

@@ -30,10 +30,10 @@ from replyaudit.store import Store, now_text, utcnow
 from replyaudit.timing import (
     REVIEW_THRESHOLD,
     UNDETERMINED,
-    arrival_key,
-    timing_answer,
     answer_timing,
+    arrival_key,
     resolve_sent,
+    timing_answer,
 )
 
 log = logging.getLogger(__name__)
@@ -94,9 +94,12 @@ class Analyzer:
     policy: str = "open-hours"
     working_windows: int = 2
     now: datetime = field(default_factory=utcnow)
-    complete: bool = (
-        False  # a saved corpus: every window is closed, nothing is still waiting
-    )
+    # A saved corpus: every window is closed, nothing is still waiting.
+    complete: bool = False
+    # A saved corpus files each message in its case's folder: that filing is the match,
+    # and the matcher's own opinion is kept beside it for calibration.
+    filed: dict[str, str] = field(default_factory=dict)
+    matcher_disagreements: list[str] = field(default_factory=list)
     _clocks: dict[str, DealerClock] = field(default_factory=dict)
 
     def clock(self, dealer: Dealer) -> DealerClock:
@@ -186,6 +189,22 @@ class Analyzer:
                 )
             return MatchResult.model_validate_json(row["detail"])
         match = match_message(message, self.campaign, sent)
+        folder_case = self.filed.get(digest)
+        if folder_case is not None:
+            opinion = f"the matcher alone says {match.inquiry_id or 'unmatched'} ({match.basis})"
+            if match.inquiry_id != folder_case:
+                self.matcher_disagreements.append(
+                    f"{message.source or digest[:12]}: filed in {folder_case}, {opinion}"
+                )
+            match = MatchResult(
+                inquiry_id=folder_case,
+                basis="corpus",
+                confidence=1.0,
+                reasons=["filed in the case's folder of the corpus", opinion],
+                candidates=[(match.inquiry_id, match.confidence)]
+                if match.inquiry_id
+                else [],
+            )
         self.store.put_match(
             self.campaign_name,
             digest,

@@ -90,20 +90,12 @@ def replay(
         policy=policy,
         now=now or utcnow(),
         complete=now is None,
+        filed=folder_of,
     )
     summary = analyzer.run(only={case.id for case in corpus.cases})
     report.results = summary.results
     report.unmatched = summary.unmatched
-    by_case = {r.inquiry_id: r for r in report.results}
-    for digest, case_id in folder_of.items():
-        result = by_case.get(case_id)
-        if result is None:
-            continue
-        matched_here = any(m.sha256 == digest for m in result.messages)
-        if not matched_here:
-            report.misfiled.append(
-                f"{case_id}: message {digest[:12]} was matched elsewhere or not at all"
-            )
+    report.misfiled = analyzer.matcher_disagreements
     report.seconds = (utcnow() - started).total_seconds()
     log.info(
         "replay %s: %d case(s), %d message(s), %d skipped, %d rejected, %d unmatched, %.1f s",
