@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from bisect import bisect_left
 from dataclasses import dataclass, field
 
 from spacy.tokens import Doc
 
-from replyaudit.checks.nlp import Sentence, analyse, load_nlp, split_sentences
+from replyaudit.checks.docs import docs_for, flat_text
+from replyaudit.checks.nlp import Sentence, split_sentences
 from replyaudit.checks.rules import PhraseRule, RuleSet
 from replyaudit.models import Evidence, ParsedMessage
 
@@ -40,69 +42,77 @@ class Hit:
 
 @dataclass
 class PartAnalysis:
-    """One part (body or signature) of one message: its sentences and their docs."""
+    """One part (body or signature) of one message: its sentences and its doc."""
 
     message: ParsedMessage
     role: str
     part: str
     text: str
     sentences: list[Sentence] = field(default_factory=list)
-    docs: list[Doc] = field(default_factory=list)
+    doc: Doc | None = None
     hits: list[Hit] = field(default_factory=list)
 
 
-def _negated(doc: Doc, start: int, end: int) -> bool:
+def _negated(doc: Doc, start: int, end: int, first: int, stop: int) -> bool:
     """'ne ... pas' around the match: a negator up to 5 tokens before or inside it.
 
-    Reads NORM, where the fold component put each token's folded form."""
-    for i in range(max(0, start - 5), end):
+    Looks only at the tokens [first, stop) of the match's sentence; reads NORM,
+    where the fold component put each token's folded form."""
+    for i in range(max(first, start - 5), end):
         if doc[i].norm_ in _NEGATORS:
-            for j in range(i + 1, min(len(doc), end + 3)):
+            for j in range(i + 1, min(stop, end + 3)):
                 if doc[j].norm_ in _NEGATION_ENDS:
                     return True
     return False
 
 
 def analyse_parts(replies: list[ParsedMessage], rules: RuleSet) -> list[PartAnalysis]:
-    """Split every reply's body and signature into sentences, run spaCy once, match."""
+    """Split every reply's body and signature into sentences, run spaCy once per
+    part (reusing Docs made ahead by prepare_docs), match each part once."""
     parts: list[PartAnalysis] = []
     for index, message in enumerate(replies):
         role = "initial" if index == 0 else "follow_up"
         for name, text in (("body", message.body), ("signature", message.signature)):
             parts.append(PartAnalysis(message, role, name, text, split_sentences(text)))
-    docs = analyse(s.flat for p in parts for s in p.sentences)
-    position = 0
-    for part in parts:
-        part.docs = docs[position : position + len(part.sentences)]
-        position += len(part.sentences)
+    docs = docs_for([flat_text(p.text, p.sentences) for p in parts])
+    for part, doc in zip(parts, docs):
+        part.doc = doc
         match_part(part, rules)
     return parts
 
 
 def match_part(part: PartAnalysis, rules: RuleSet) -> None:
-    matcher = rules.matcher()
-    vocab = load_nlp().vocab
-    for sentence, doc in zip(part.sentences, part.docs):
-        for match_id, start, end in matcher(doc):
-            rule = rules.rule(vocab.strings[match_id])
-            if rule.form == "question" and not sentence.is_question:
-                continue
-            if rule.form == "statement" and sentence.is_question:
-                continue
-            negated = rule.negatable and _negated(doc, start, end)
-            span = doc[start:end]
-            part.hits.append(
-                Hit(
-                    rule,
-                    part.message,
-                    part.role,
-                    part.part,
-                    sentence,
-                    sentence.start + span.start_char,
-                    sentence.start + span.end_char,
-                    negated,
-                )
+    """Match the part's doc once; a match inside one sentence is a hit of it."""
+    doc = part.doc
+    sentences = part.sentences
+    if doc is None or not sentences:
+        return
+    token_starts = doc.to_array("IDX").tolist()
+    # The tokens [first, stop) of each sentence.
+    bounds = [
+        (bisect_left(token_starts, s.start), bisect_left(token_starts, s.end))
+        for s in sentences
+    ]
+    for rule, start, end, index in rules.matcher()(doc, bounds):
+        span = doc[start:end]
+        sentence = sentences[index]
+        if rule.form == "question" and not sentence.is_question:
+            continue
+        if rule.form == "statement" and sentence.is_question:
+            continue
+        negated = rule.negatable and _negated(doc, start, end, *bounds[index])
+        part.hits.append(
+            Hit(
+                rule,
+                part.message,
+                part.role,
+                part.part,
+                sentence,
+                span.start_char,
+                span.end_char,
+                negated,
             )
+        )
 
 
 def hits_for(

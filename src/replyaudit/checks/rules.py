@@ -26,10 +26,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from spacy.matcher import Matcher
-
+from replyaudit.checks.matching import RuleMatcher
 from replyaudit.checks.nlp import load_nlp
-from replyaudit.checks.patterns import PatternError, compile_pattern, native_pattern
+from replyaudit.checks.patterns import PatternError, compile_pattern
 from replyaudit.errors import Problem, ScorecardError
 
 QUESTIONS = (
@@ -97,7 +96,7 @@ class RuleSet:
     phrases: dict[str, list[PhraseRule]] = field(default_factory=dict)
     lexicons: dict[str, LexiconEntry] = field(default_factory=dict)
     files: int = 0
-    _matcher: Matcher | None = None
+    _matcher: RuleMatcher | None = None
     _by_id: dict[str, PhraseRule] | None = None
 
     @property
@@ -126,21 +125,15 @@ class RuleSet:
         ]
         return groups, self.terms(prefix + "unless")
 
-    def matcher(self) -> Matcher:
-        """One spaCy Matcher holding every phrase rule, keyed by rule id (built once).
+    def matcher(self) -> RuleMatcher:
+        """Every phrase rule, ready to run over a Doc (built once).
 
         Patterns match NORM and LEMMA, so Docs must come from load_nlp() (whose last
         component writes folded forms and lemmas there).
         """
         if self._matcher is None:
-            matcher = Matcher(load_nlp().vocab)
-            for rules in self.phrases.values():
-                for rule in rules:
-                    matcher.add(
-                        rule.id,
-                        [native_pattern(compile_pattern(p)) for p in rule.patterns],
-                    )
-            self._matcher = matcher
+            rules = [r for rules in self.phrases.values() for r in rules]
+            self._matcher = RuleMatcher(rules, load_nlp().vocab)
         return self._matcher
 
 
