@@ -84,10 +84,22 @@ def current_answers(
 
 
 def parse_value(scorecard: Scorecard, key: str, values: list[str]) -> AnswerValue:
-    """A form's values as an answer: one option id, or a list for a multi question."""
+    """A form's values as an answer: one option id, or a list for a multi question.
+
+    A single-choice question given several different values is refused rather than
+    silently keeping the first (a crafted or replayed form).
+    """
     question = scorecard.question(key)
     if question.kind == "single":
-        return values[0] if values else ""
+        distinct = list(dict.fromkeys(values))
+        if len(distinct) > 1:
+            raise ReviewError(
+                f"question {key}: expected one value for a single-choice question, "
+                f"found {distinct}. Fix: send one option",
+                f"Q{question.number} : une seule réponse est possible pour cette "
+                f"question ; {len(distinct)} ont été envoyées. Choisissez-en une.",
+            )
+        return distinct[0] if distinct else ""
     order = question.option_ids()
     return sorted(
         dict.fromkeys(values),
@@ -145,7 +157,7 @@ def change_answer(
                 "points": points,
                 "confidence": 1.0,
                 "needs_review": False,
-                "note": f"changed by {reviewer}: {comment.strip()}",
+                "note": f"modifiée par {reviewer} : {comment.strip()}",
             }
         )
     else:
@@ -155,7 +167,7 @@ def change_answer(
             points=points,
             rule="review",
             confidence=1.0,
-            note=f"set by {reviewer}: {comment.strip()}",
+            note=f"fixée par {reviewer} : {comment.strip()}",
         )
     total = store.set_reviewed_answer(
         campaign, inquiry_id, key, value, points, answer.model_dump_json()

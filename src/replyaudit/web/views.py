@@ -169,8 +169,8 @@ def change(campaign: str, inquiry_id: str, key: str) -> Response:
             "error",
         )
         return _back(campaign, inquiry_id, f"#q-{key}")
-    value = parse_value(g.scorecard, key, request.form.getlist("valeur"))
     try:
+        value = parse_value(g.scorecard, key, request.form.getlist("valeur"))
         total = change_answer(
             open_store(),
             g.scorecard,
