@@ -140,3 +140,21 @@ def test_campaign_two_inquiries_sharing_a_shopper_address_are_refused():
     }
     with pytest.raises(ConfigError, match="shopper address of its own"):
         parse_campaign(data, "c.toml")
+
+
+def test_settings_empty_folder_list_and_sent_folder_among_folders_are_refused(tmp_path):
+    path = tmp_path / "s.toml"
+    path.write_text('[mailbox]\nfolders = []\n')
+    with pytest.raises(ConfigError, match="mailbox.folders"):
+        load_settings(path)
+    path.write_text('[mailbox]\nfolders = ["INBOX"]\nsent_folder = "INBOX"\n')
+    with pytest.raises(ConfigError, match="sent_folder"):
+        load_settings(path)
+
+
+def test_settings_numeric_bound_reads_as_a_value_not_as_pydantic_prose(tmp_path):
+    path = tmp_path / "s.toml"
+    path.write_text("[mailbox]\nbatch_size = 0\n")
+    with pytest.raises(ConfigError) as caught:
+        load_settings(path)
+    assert "expected a value greater than or equal to 1, found 0" in str(caught.value)

@@ -29,3 +29,15 @@ def test_classify_unsigned_acknowledgement_from_no_reply_stays_automatic():
         "dans les plus brefs délais.\r\n\r\nCeci est un message automatique.\r\n"
     ).encode()
     assert classify_message(parse_message(raw), campaign).kind == Kind.AUTO_ACK
+
+
+def test_parse_internaldate_far_from_received_is_used_and_recorded():
+    from datetime import datetime, timezone
+
+    path = next((HELDOUT.parent / "corpus").glob("cases/c01-*/02-*.eml"))
+    late = datetime(2026, 12, 3, 18, 31, tzinfo=timezone.utc)
+    parsed = parse_message(path.read_bytes(), internaldate=late)
+    assert parsed.arrival == late and parsed.arrival_source == "internaldate"
+    assert any(d.startswith("arrival mismatch") for d in parsed.defects)
+    close = parse_message(path.read_bytes(), internaldate=datetime(2026, 3, 16, 10, 13, tzinfo=timezone.utc))
+    assert not any(d.startswith("arrival mismatch") for d in close.defects)

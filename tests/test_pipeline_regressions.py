@@ -136,3 +136,84 @@ def test_corpus_folder_decides_the_match_and_the_matcher_disagreement_is_reporte
     code, out, _ = cli("replay", target, "--database", tmp_path / "other.sqlite3")
     assert code == 0
     assert "filed in c14-montverac-dispo-nx, the matcher alone says" in out
+
+
+def test_pipeline_a_failing_check_flags_its_case_and_the_run_goes_on(corpus_dir, tmp_path, monkeypatch):
+    """A defect in the checks (simulated: no real input is known to cause one) stops nothing."""
+    import replyaudit.pipeline as pipeline
+    from replyaudit.config import default_rules_dir
+    from replyaudit.replay import replay
+    from replyaudit.store import Store
+
+    real = pipeline.run_checks
+
+    def flaky(ctx, scorecard, rules=None):
+        if ctx.inquiry.id == "c01-montverac-prix-nx":
+            raise RuntimeError("simulated defect")
+        return real(ctx, scorecard, rules)
+
+    monkeypatch.setattr(pipeline, "run_checks", flaky)
+    with Store(tmp_path / "db.sqlite3") as store:
+        report = replay(corpus_dir, store, default_rules_dir())
+    results = {r.inquiry_id: r for r in report.results}
+    assert len(results) == 24
+    broken = results["c01-montverac-prix-nx"]
+    assert "analysis_error" in broken.flags
+    assert broken.answers["proposed_call"].needs_review and "simulated defect" in broken.answers["proposed_call"].note
+    assert broken.answers["response_time"].value == "within_2h"
+    assert "analysis_error" not in results["c02-montverac-dispo-rx"].flags
+
+
+def _live_analysis(corpus_dir, tmp_path, extra: dict[str, bytes], cases=None):
+    """Analyse corpus cases as a live campaign (matcher decides), plus extra raw messages."""
+    from replyaudit.checks import load_rules
+    from replyaudit.config import default_rules_dir
+    from replyaudit.corpus import load_corpus
+    from replyaudit.pipeline import Analyzer, ingest
+    from replyaudit.scorecard import load_scorecard
+    from replyaudit.store import Store
+
+    scorecard = load_scorecard(default_rules_dir())
+    corpus = load_corpus(corpus_dir, scorecard)
+    store = Store(tmp_path / "live.sqlite3")
+    for case in corpus.cases:
+        if cases is None or case.id in cases:
+            for path in case.files:
+                ingest(store, path.read_bytes(), campaign="live", origin="file", location=str(path))
+    for name, raw in extra.items():
+        ingest(store, raw, campaign="live", origin="file", location=name)
+    analyzer = Analyzer(store, "live", corpus.campaign, scorecard, load_rules(default_rules_dir()), complete=True)
+    summary = analyzer.run(only=cases)
+    store.close()
+    return {r.inquiry_id: r for r in summary.results}, summary
+
+
+def test_pipeline_unmatched_mail_flags_only_the_cases_it_may_belong_to(corpus_dir, tmp_path):
+    stray = (
+        "From: Pierre Roche <p.roche@lexus-valbreze.fr>\r\nTo: inconnu+zz99@example-shopper.fr\r\n"
+        "Subject: Votre visite\r\nDate: Tue, 05 May 2026 10:00:00 +0200\r\nMessage-ID: <stray@lexus-valbreze.fr>\r\n"
+        "Content-Type: text/plain; charset=utf-8\r\n\r\nBonjour,\r\nMerci pour votre visite.\r\n"
+    ).encode()
+    cases = {"c01-montverac-prix-nx", "c04-valbreze-reprise-chr", "c05-valbreze-loa-nx"}
+    results, summary = _live_analysis(corpus_dir, tmp_path, {"stray.eml": stray}, cases)
+    assert len(summary.unmatched) == 1
+    assert "unmatched_mail" not in results["c01-montverac-prix-nx"].flags
+    assert "unmatched_mail" in results["c04-valbreze-reprise-chr"].flags
+    assert "unmatched_mail" in results["c05-valbreze-loa-nx"].flags
+
+
+def test_pipeline_reply_dated_decades_early_is_set_aside_not_the_first_reply(corpus_dir, tmp_path):
+    case = "c24-valbreze-delai-nx"
+    bogus = (
+        "From: Service <vente@lexus-valbreze.fr>\r\nTo: nadia.benhamou+vb24@example-shopper.fr\r\n"
+        "Subject: Re: votre demande\r\nDate: Thu, 01 Jan 1970 00:00:00 +0000\r\nMessage-ID: <old@lexus-valbreze.fr>\r\n"
+        "Content-Type: text/plain; charset=utf-8\r\n\r\nBonjour Madame,\r\nLe délai est de six semaines.\r\n"
+        "Cordialement,\r\nPaul Girard\r\nConseiller commercial\r\n"
+    ).encode()
+    results, _ = _live_analysis(corpus_dir, tmp_path, {"old.eml": bogus}, {case})
+    result = results[case]
+    assert "implausible_date" in result.flags
+    assert result.answers["response_time"].value == "within_2_working_days"
+    assert result.answers["follow_up"].value == "no"
+    roles = {m.source: m.role for m in result.messages}
+    assert roles["old.eml"] == "other"

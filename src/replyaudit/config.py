@@ -62,7 +62,7 @@ class MailboxSettings(_Section):
     password_env: str = "REPLYAUDIT_IMAP_PASSWORD"
     password_command: str = ""
     oauth2_token_command: str = ""
-    folders: list[str] = Field(default_factory=lambda: ["INBOX"])
+    folders: list[str] = Field(default_factory=lambda: ["INBOX"], min_length=1)
     sent_folder: str = ""
     batch_size: int = Field(default=200, ge=1, le=5000)
     timeout_seconds: float = Field(default=30.0, gt=0)
@@ -73,6 +73,15 @@ class MailboxSettings(_Section):
             raise ValueError(
                 'security = "imaps" or "starttls"; found "plain" without allow_insecure = true; '
                 "fix: use TLS, or set allow_insecure = true for a local test server only"
+            )
+        return self
+
+    @model_validator(mode="after")
+    def _sent_apart(self) -> "MailboxSettings":
+        if self.sent_folder and self.sent_folder in self.folders:
+            raise ValueError(
+                f"a sent_folder that is not also in folders; found {self.sent_folder!r} in both; "
+                "fix: list the replies' folders in folders and the shopper's Sent folder in sent_folder only"
             )
         return self
 

@@ -49,6 +49,21 @@ def _loc(loc: tuple[Any, ...], data: Any) -> str:
     return ".".join(parts) or "(top level)"
 
 
+def _expected_from(message: str) -> str:
+    """pydantic's "Input should be greater than 0" read as "a value greater than 0"."""
+    if not message:
+        return "a valid value"
+    for prefix in ("Input should be ", "Value should be "):
+        if message.startswith(prefix):
+            rest = message[len(prefix) :]
+            if rest.startswith(("greater", "less", "at least", "at most")):
+                return f"a value {rest}"
+            return rest
+    if message.startswith("List should have at least"):
+        return "a list with at least" + message[len("List should have at least") :]
+    return message[0].lower() + message[1:]
+
+
 def problems_from_validation(
     error: ValidationError, data: Any, source: str
 ) -> list[Problem]:
@@ -68,7 +83,7 @@ def problems_from_validation(
             expected, _, rest = message.partition("; found ")
             found_text, _, fix = rest.partition("; fix: ")
         else:
-            expected = message[0].lower() + message[1:] if message else "a valid value"
+            expected = _expected_from(message)
         problems.append(Problem(f"{source}: {loc}", expected, found_text, fix))
     return problems
 

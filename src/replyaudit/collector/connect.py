@@ -22,6 +22,13 @@ log = logging.getLogger(__name__)
 Connector = Callable[[MailboxSettings], IMAPClient]
 
 
+def _secret_problem(setting: str, expected: str, found: str, fix: str) -> ConfigError:
+    """A password or token command that fails is a settings problem (exit 2), not the server's."""
+    return ConfigError(
+        "[mailbox]", [Problem(f"[mailbox] {setting}", expected, found, fix)]
+    )
+
+
 def _run_secret_command(command: str, setting: str) -> str:
     """The first line a password or token command prints (run by the shell, as mbsync does)."""
     try:
@@ -29,20 +36,26 @@ def _run_secret_command(command: str, setting: str) -> str:
             command, shell=True, capture_output=True, timeout=60, check=False
         )
     except (OSError, subprocess.TimeoutExpired) as exc:
-        raise CollectorError(
-            f"[mailbox] {setting}: expected a command printing the secret, found it failed to run "
-            f"({type(exc).__name__}). Fix: run it by hand and correct {setting}"
+        raise _secret_problem(
+            setting,
+            "a command printing the secret",
+            f"it failed to run ({type(exc).__name__})",
+            f"run it by hand and correct {setting}",
         ) from None
     if done.returncode != 0:
-        raise CollectorError(
-            f"[mailbox] {setting}: expected exit status 0, found {done.returncode}. "
-            f"Fix: run the command by hand and correct {setting}"
+        raise _secret_problem(
+            setting,
+            "exit status 0",
+            str(done.returncode),
+            f"run the command by hand and correct {setting}",
         )
     secret = done.stdout.decode("utf-8", "replace").strip().splitlines()
     if not secret or not secret[0].strip():
-        raise CollectorError(
-            f"[mailbox] {setting}: expected the secret on the first line of its output, "
-            f"found nothing. Fix: correct {setting}"
+        raise _secret_problem(
+            setting,
+            "the secret on the first line of its output",
+            "nothing",
+            f"correct {setting}",
         )
     return secret[0].strip()
 
@@ -135,9 +148,13 @@ def connect(mailbox: MailboxSettings) -> IMAPClient:
             "Fix: check [mailbox] security and port (993 is imaps, 143 is starttls)"
         ) from None
     except (socket.gaierror, ConnectionError, TimeoutError, OSError) as exc:
+        hint = "check [mailbox] host and port, and the network"
+        if isinstance(exc, TimeoutError) and mailbox.security == "starttls":
+            # An IMAPS port waits for a TLS hello and never greets a STARTTLS client.
+            hint += '; a server that accepts the connection but stays silent is often an IMAPS port: try security = "imaps"'
         raise CollectorError(
             f"{where}: expected an IMAP server, found it unreachable ({exc.strerror or exc}). "
-            "Fix: check [mailbox] host and port, and the network"
+            f"Fix: {hint}"
         ) from None
     except IMAPClientError as exc:
         raise CollectorError(

@@ -104,21 +104,31 @@ def match_message(
                 and {i.lower() for i in msg.in_reply_to} & _inquiry_ids(hits[0], sent)
                 else "References"
             )
-            return MatchResult(
-                inquiry_id=hits[0].id,
-                basis="thread",
-                confidence=0.99,
-                reasons=[f"{field} names the inquiry's Message-ID"],
+            return _checked(
+                MatchResult(
+                    inquiry_id=hits[0].id,
+                    basis="thread",
+                    confidence=0.99,
+                    reasons=[f"{field} names the inquiry's Message-ID"],
+                ),
+                msg,
+                campaign,
             )
 
     recipients = {a.lower() for a in msg.to + msg.cc + msg.delivered_to}
     by_address = [q for q in inquiries if q.shopper in recipients]
     if len(by_address) == 1:
-        return MatchResult(
-            inquiry_id=by_address[0].id,
-            basis="address",
-            confidence=0.95,
-            reasons=[f"sent to the inquiry's shopper address {by_address[0].shopper}"],
+        return _checked(
+            MatchResult(
+                inquiry_id=by_address[0].id,
+                basis="address",
+                confidence=0.95,
+                reasons=[
+                    f"sent to the inquiry's shopper address {by_address[0].shopper}"
+                ],
+            ),
+            msg,
+            campaign,
         )
 
     domains = {_domain(a) for a in [msg.from_addr, msg.sender_addr, *msg.reply_to] if a}
@@ -172,4 +182,49 @@ def match_message(
         confidence=0.0,
         reasons=reasons,
         candidates=candidates,
+    )
+
+
+# Below this, a match is shown to an analyst rather than trusted.
+CONFLICT_CONFIDENCE = 0.6
+
+
+def _checked(match: MatchResult, msg: ParsedMessage, campaign: Campaign) -> MatchResult:
+    """Lower a thread or address match that other evidence contradicts, and say why.
+
+    A reply signed from another dealer of the campaign, or a message whose thread headers
+    and recipient address name two different inquiries, is most likely misfiled.
+    """
+    inquiry = campaign.inquiry(match.inquiry_id) if match.inquiry_id else None
+    if inquiry is None:
+        return match
+    conflicts: list[str] = []
+    candidates: list[tuple[str, float]] = []
+    domains = {_domain(a) for a in [msg.from_addr, msg.sender_addr, *msg.reply_to] if a}
+    senders = {d.id for dom in domains for d in _dealer_for(dom, campaign.dealers)}
+    if senders and inquiry.dealer not in senders:
+        conflicts.append(
+            f"but the sender's domain belongs to {', '.join(sorted(senders))}, "
+            f"not to the inquiry's dealer {inquiry.dealer}"
+        )
+        candidates += [(q.id, 0.3) for q in campaign.inquiries if q.dealer in senders][
+            :5
+        ]
+    recipients = {a.lower() for a in msg.to + msg.cc + msg.delivered_to}
+    others = [
+        q for q in campaign.inquiries if q.shopper in recipients and q.id != inquiry.id
+    ]
+    if match.basis == "thread" and others:
+        conflicts.append(
+            f"but it was sent to the shopper address of {', '.join(q.id for q in others)}"
+        )
+        candidates += [(q.id, 0.5) for q in others]
+    if not conflicts:
+        return match
+    return match.model_copy(
+        update={
+            "confidence": min(match.confidence, CONFLICT_CONFIDENCE),
+            "reasons": [*match.reasons, *conflicts],
+            "candidates": [(inquiry.id, match.confidence), *candidates],
+        }
     )

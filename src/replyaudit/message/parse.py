@@ -5,7 +5,7 @@ from __future__ import annotations
 import email
 import hashlib
 import re
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from email import policy
 from email.message import Message
 from typing import Literal
@@ -170,17 +170,36 @@ def _parts(
     return plain, html, attachments, inline_images
 
 
-def _arrival(msg: Message, internaldate: datetime | None, date: datetime | None):  # type: ignore[no-untyped-def]
+# INTERNALDATE and the topmost Received: normally agree within a few minutes; further
+# apart, the message was copied or re-filed and its timing deserves a look.
+ARRIVAL_DISAGREEMENT = timedelta(minutes=15)
+
+
+def _topmost_received(msg: Message) -> datetime | None:
+    for value in msg.get_all("received") or []:
+        return received_date(str(value))
+    return None
+
+
+def _arrival(  # type: ignore[no-untyped-def]
+    msg: Message,
+    internaldate: datetime | None,
+    date: datetime | None,
+    defects: list[str],
+):
+    received = _topmost_received(msg)
     if internaldate is not None:
         aware = (
             internaldate if internaldate.tzinfo else internaldate.replace(tzinfo=UTC)
         )
+        if received is not None and abs(aware - received) > ARRIVAL_DISAGREEMENT:
+            defects.append(
+                f"arrival mismatch: INTERNALDATE {aware.isoformat()} and the topmost Received: "
+                f"{received.isoformat()} differ by {abs(aware - received)}; INTERNALDATE is used"
+            )
         return aware, "internaldate"
-    for value in msg.get_all("received") or []:
-        found = received_date(str(value))
-        if found is not None:
-            return found, "received"
-        break
+    if received is not None:
+        return received, "received"
     if date is not None:
         return date, "date"
     return None, "none"
@@ -229,7 +248,7 @@ def _build(
     date = parse_date(date_text) if date_text else None
     if date_text and date is None:
         defects.append(f"unreadable Date: {date_text[:60]!r}")
-    arrival, arrival_source = _arrival(msg, internaldate, date)
+    arrival, arrival_source = _arrival(msg, internaldate, date, defects)
     kept: dict[str, str] = {}
     for key in msg:
         lower = key.lower()
