@@ -18,6 +18,7 @@ from replyaudit.checks.conversation import (
     check_proposed_call,
     check_test_drive,
 )
+from replyaudit.checks.docs import prepare_docs
 from replyaudit.checks.nlp import analyse, load_nlp
 from replyaudit.checks.phrases import analyse_parts
 from replyaudit.checks.rules import (
@@ -39,6 +40,7 @@ __all__ = [
     "analyse_texts_batch",
     "check_rules",
     "load_rules",
+    "prepare_docs",
     "run_checks",
 ]
 
