@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 import logging
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timedelta
 from pathlib import Path
 
 from replyaudit.campaign import Campaign, Dealer, Inquiry
@@ -37,6 +37,9 @@ from replyaudit.timing import (
 )
 
 log = logging.getLogger(__name__)
+
+# A message dated this long before its inquiry was sent has a broken date, not a skew.
+IMPLAUSIBLE_EARLY = timedelta(days=1)
 
 __all__ = [
     "AnalysisSummary",
@@ -140,6 +143,7 @@ class Analyzer:
             str, list[tuple[ParsedMessage, Classification, MatchResult]]
         ] = {inquiry.id: [] for inquiry in self.campaign.inquiries}
         summary = AnalysisSummary()
+        unmatched_for: set[str] = set()  # cases an unmatched message may belong to
         inquiries = {inquiry.id: inquiry for inquiry in self.campaign.inquiries}
         for digest, message in messages.items():
             if message.from_addr in shoppers:
@@ -149,6 +153,7 @@ class Analyzer:
                 continue  # an analyst marked it irrelevant: neither a case's nor unmatched
             if match.inquiry_id is None or match.inquiry_id not in by_inquiry:
                 summary.unmatched.append(digest)
+                unmatched_for.update(self._concerned(message, match))
                 continue
             classification = classify_message(
                 message, self.campaign, inquiries[match.inquiry_id]
@@ -178,11 +183,53 @@ class Analyzer:
                 inquiry,
                 sent[inquiry.id],
                 by_inquiry[inquiry.id],
-                bool(summary.unmatched),
+                inquiry.id in unmatched_for,
                 copies[inquiry.id],
             )
             summary.results.append(result)
         return summary
+
+    @staticmethod
+    def _set_aside_implausible(
+        received: list[tuple[ParsedMessage, Classification, MatchResult]],
+        sent_at: datetime | None,
+    ) -> tuple[
+        list[tuple[ParsedMessage, Classification, MatchResult]],
+        list[tuple[ParsedMessage, Classification, MatchResult]],
+    ]:
+        """Messages dated long before the inquiry was sent cannot answer it: a broken date.
+
+        A few minutes early is a clock skew between servers and stays (question 1 flags it);
+        more than IMPLAUSIBLE_EARLY before the sending time, the date itself is wrong.
+        """
+        if sent_at is None:
+            return received, []
+        keep, aside = [], []
+        for item in received:
+            when = item[0].arrival
+            if when is not None and when < sent_at - IMPLAUSIBLE_EARLY:
+                aside.append(item)
+            else:
+                keep.append(item)
+        return keep, aside
+
+    def _concerned(self, message: ParsedMessage, match: MatchResult) -> set[str]:
+        """The inquiries an unmatched message may belong to: its candidates, else its dealer's."""
+        if match.candidates:
+            return {inquiry_id for inquiry_id, _ in match.candidates}
+        domains = {
+            a.rsplit("@", 1)[-1].lower()
+            for a in [message.from_addr, message.sender_addr, *message.reply_to]
+            if "@" in a
+        }
+        dealers = {
+            d.id
+            for d in self.campaign.dealers
+            if any(
+                dom == x or dom.endswith("." + x) for dom in domains for x in d.domains
+            )
+        }
+        return {q.id for q in self.campaign.inquiries if q.dealer in dealers}
 
     def _match(
         self, digest: str, message: ParsedMessage, sent: dict[str, ParsedMessage | None]
@@ -236,9 +283,16 @@ class Analyzer:
         clock = self.clock(dealer)
         sent_at, sent_basis = resolve_sent(inquiry, sent_message)
         received = sorted(received, key=lambda item: arrival_key(item[0]))
+        flags: list[str] = []
+        received, implausible = self._set_aside_implausible(received, sent_at)
+        if implausible:
+            flags.append("implausible_date")
         replies = [m for m, c, _ in received if c.kind == Kind.PERSONALISED]
         others = [m for m, c, _ in received if c.kind != Kind.PERSONALISED]
-        flags: list[str] = []
+        others += [m for m, _, _ in implausible]
+        doubtful = [
+            match for m, c, match in received if match.confidence < REVIEW_THRESHOLD
+        ]
 
         try:
             q1, q8, response, follow, waiting = answer_timing(
@@ -283,9 +337,31 @@ class Analyzer:
             now=self.now,
         )
         answers = {"response_time": q1, "follow_up": q8}
-        answers.update(run_checks(ctx, self.scorecard, self.rules))
+        try:
+            answers.update(run_checks(ctx, self.scorecard, self.rules))
+        except Exception as exc:
+            # A defect in a check must not stop a scan or a replay: the case is kept, its
+            # answers left for a person, and the traceback logged for the developers.
+            log.exception("case %s: the checks failed on its messages", inquiry.id)
+            flags.append("analysis_error")
+            answers.update(
+                self._unanswered(f"the checks failed: {type(exc).__name__}: {exc}")
+            )
         answers = {key: answers[key] for key in self.scorecard.keys}
 
+        if doubtful:
+            # A message that may belong to another inquiry puts the whole scorecard in doubt.
+            flags.append("uncertain_match")
+            why = "; ".join(" ".join(match.reasons) for match in doubtful)
+            answers = {
+                key: answer.model_copy(
+                    update={
+                        "needs_review": True,
+                        "note": f"{answer.note} (uncertain match: {why})",
+                    }
+                )
+                for key, answer in answers.items()
+            }
         uncertain = [m for m, c, _ in received if c.confidence < REVIEW_THRESHOLD]
         if uncertain:
             # Which message is the first personalised reply decides questions 1 and 8.
@@ -301,6 +377,16 @@ class Analyzer:
                         "note": f"{answers[key].note} ({why})",
                     }
                 )
+        mismatched = [
+            m
+            for m in [*replies, *others]
+            if any(d.startswith("arrival mismatch") for d in m.defects)
+        ]
+        if mismatched:
+            # The mailbox's INTERNALDATE was used; the message's own Received: says otherwise.
+            flags.append("arrival_mismatch")
+            for key in ("response_time", "follow_up"):
+                answers[key] = answers[key].model_copy(update={"needs_review": True})
         if any(a.rule.endswith("clock_skew") for a in answers.values()):
             flags.append("clock_skew")
         if sent_at is None:
@@ -347,6 +433,14 @@ class Analyzer:
             case_messages.append(
                 self._case_message(message, classification, match, role)
             )
+        for message, classification, match in implausible:
+            reason = (
+                "dated long before the inquiry was sent: its date is wrong, set aside"
+            )
+            aside = classification.model_copy(
+                update={"reasons": [*classification.reasons, reason]}
+            )
+            case_messages.append(self._case_message(message, aside, match, "other"))
         for copy in copies or []:
             reason = f"a copy of the message {copy.message_id} already counted (same Message-ID)"
             case_messages.append(
@@ -407,6 +501,22 @@ class Analyzer:
                 }
             )
         return result.model_copy(update={"status": kept})
+
+    def _unanswered(self, note: str) -> dict[str, Answer]:
+        """Zero answers flagged for a person, for questions the checks could not answer."""
+        return {
+            q.key: Answer(
+                key=q.key,
+                value=q.zero_value(),
+                points=0,
+                rule="analysis_error",
+                confidence=0.0,
+                needs_review=True,
+                note=note,
+            )
+            for q in self.scorecard.questions
+            if q.key not in ("response_time", "follow_up")
+        }
 
     def _stored_answers(
         self, inquiry_id: str, fresh: dict[str, Answer]
