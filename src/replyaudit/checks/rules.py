@@ -62,6 +62,8 @@ _LEXICON_FILE_KEYS = {"kind", "note", "entries"}
 # Lexicon entries "near_miss.<question>.<group>": vocabulary of a question's near misses.
 NEAR_MISS = "near_miss"
 _ID = re.compile(r"^[a-z0-9_]+(\.[a-z0-9_]+)+$")
+# The matcher of the last rules loaded, by their value (one entry).
+_MATCHERS: dict[tuple[PhraseRule, ...], RuleMatcher] = {}
 
 
 @dataclass(frozen=True)
@@ -132,8 +134,12 @@ class RuleSet:
         component writes folded forms and lemmas there).
         """
         if self._matcher is None:
-            rules = [r for rules in self.phrases.values() for r in rules]
-            self._matcher = RuleMatcher(rules, load_nlp().vocab)
+            rules = tuple(r for rules in self.phrases.values() for r in rules)
+            # Rules loaded again unchanged (a replay per call) reuse their matcher.
+            if rules not in _MATCHERS:
+                _MATCHERS.clear()
+                _MATCHERS[rules] = RuleMatcher(rules, load_nlp().vocab)
+            self._matcher = _MATCHERS[rules]
         return self._matcher
 
 
