@@ -16,7 +16,7 @@ def test_export_cli_zero_approved_warns_and_still_writes(cli, db, tmp_path):
         "0 approved case(s) exported; use --all to include cases not yet approved"
         in err
     )
-    rows = list(csv.reader(target.open(encoding="utf-8")))
+    rows = list(csv.reader(target.open(encoding="utf-8-sig"), delimiter=";"))
     assert len(rows) == 1 and rows[0][0] == "Campagne"
 
 

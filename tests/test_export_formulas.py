@@ -48,7 +48,11 @@ def test_export_csv_quotes_formula_like_text(scorecard, text):
     """A text cell starting with = + - @ tab or CR is prefixed with a quote in CSV."""
     from replyaudit.export import csv_text
 
-    lines = list(csv.reader(io.StringIO(csv_text([_row(scorecard, text)], scorecard))))
+    lines = list(
+        csv.reader(
+            io.StringIO(csv_text([_row(scorecard, text)], scorecard)), delimiter=";"
+        )
+    )
     header, cells = lines[0], lines[1]
     by_title = dict(zip(header, cells, strict=True))
     assert by_title["Nom de la concession"] == "'" + text
@@ -63,7 +67,9 @@ def test_export_csv_keeps_numbers_and_plain_text(scorecard):
     from replyaudit.export import csv_text
 
     lines = list(
-        csv.reader(io.StringIO(csv_text([_row(scorecard, "Lexus")], scorecard)))
+        csv.reader(
+            io.StringIO(csv_text([_row(scorecard, "Lexus")], scorecard)), delimiter=";"
+        )
     )
     by_title = dict(zip(lines[0], lines[1], strict=True))
     assert by_title["Nom de la concession"] == "Lexus"

@@ -122,7 +122,10 @@ def test_web_browser_review_override_approve_export(browser_page, server, tmp_pa
     with page.expect_download() as download:
         page.click("#export-csv")
     rows = list(
-        csv.DictReader(io.StringIO(Path(download.value.path()).read_text("utf-8-sig")))
+        csv.DictReader(
+            io.StringIO(Path(download.value.path()).read_text("utf-8-sig")),
+            delimiter=";",
+        )
     )
     assert [r["Demande"] for r in rows] == [CASE]
     assert rows[0]["Q3 brand_address"] == ("Oui" if other == "yes" else "Non")

@@ -167,7 +167,7 @@ def test_web_new_mail_after_approval_raises_a_flag(client, db):
     )  # the store stamps instants to the second: arrive strictly after approval
     ingest_fixture(db, "hostile-reply.eml")
     html = client.get("/").get_data(as_text=True)
-    assert "nouveau courriel après approbation" in html
+    assert "courriel reçu après approbation" in html
 
 
 def test_web_reopen_requires_a_reason(client, db):
@@ -301,13 +301,13 @@ def test_web_export_csv_has_only_approved_rows(client):
     """The CSV export holds approved scorecards only, unless every one is asked for."""
     post_form(client, case_url(), case_url() + "/approuver", {})
     text = client.get("/export.csv").get_data(as_text=True).lstrip("\ufeff")
-    rows = list(csv.DictReader(io.StringIO(text)))
+    rows = list(csv.DictReader(io.StringIO(text), delimiter=";"))
     assert [r["Demande"] for r in rows] == [CASE]
     assert "Q1 points" in rows[0] and rows[0]["Total /29"]
     everything = (
         client.get("/export.csv?tout=1").get_data(as_text=True).lstrip("\ufeff")
     )
-    assert len(list(csv.DictReader(io.StringIO(everything)))) == 24
+    assert len(list(csv.DictReader(io.StringIO(everything), delimiter=";"))) == 24
 
 
 def test_web_export_xlsx_has_summary_and_charts(client):

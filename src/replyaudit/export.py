@@ -12,7 +12,7 @@ from statistics import mean
 
 from openpyxl import Workbook
 from openpyxl.chart import BarChart, Reference
-from openpyxl.styles import Font
+from openpyxl.styles import Alignment, Font
 from openpyxl.worksheet.worksheet import Worksheet
 
 from replyaudit.campaign import Campaign
@@ -20,6 +20,7 @@ from replyaudit.errors import ReplyAuditError
 from replyaudit.models import Answer, CaseResult
 from replyaudit.scorecard import Scorecard
 from replyaudit.store import Store
+from replyaudit.web.timing_fr import french_datetime
 
 # A spreadsheet runs a cell starting with one of these as a formula (CSV injection);
 # dealer names, waves and evidence come from campaign files and dealers' mail.
@@ -30,6 +31,24 @@ STATUS_LABELS = {
     "to_review": "à revoir",
     "approved": "approuvé",
 }
+# Every flag the pipeline raises, as the exports and the review page name it.
+FLAG_LABELS = {
+    "low_confidence": "confiance faible",
+    "unmatched_mail": "courriel non rattaché",
+    "clock_skew": "horloge décalée",
+    "clock_error": "erreur d'horloge",
+    "new_mail_after_approval": "courriel reçu après approbation",
+    "no_sent_time": "heure d'envoi inconnue",
+    "no_arrival_time": "heure d'arrivée inconnue",
+    "duplicate_message": "message en double",
+    "uncertain_classification": "classification incertaine",
+    "analysis_error": "erreur d'analyse",
+    "uncertain_match": "rattachement incertain",
+    "implausible_date": "date de message invraisemblable",
+    "arrival_mismatch": "heure d'arrivée contradictoire",
+}
+# French Excel splits a CSV into columns on ';' and reads accents right after a BOM.
+DEFAULT_DELIMITER = ";"
 
 
 class ExportError(ReplyAuditError):
@@ -52,7 +71,8 @@ class ExportRow:
     delay_minutes: float | None
     values: dict[str, str] = field(default_factory=dict)  # key -> French labels
     points: dict[str, int] = field(default_factory=dict)
-    evidence: str = ""
+    evidence: str = ""  # one item per line: "Q5 corps : « ... »"
+    flags: list[str] = field(default_factory=list)
     approved_by: str | None = None
     approved_at: str | None = None
 
@@ -100,9 +120,11 @@ def export_rows(
                 delay_minutes=result.response_timing.open_minutes
                 if result.response_timing
                 else None,
+                flags=json.loads(case["flags"] or "[]"),
                 approved_by=case["approved_by"],
-                approved_at=case["approved_at"],
+                approved_at=french_datetime(case["approved_at"]) or None,
             )
+            reviews = _review_lines(store, name, case["inquiry_id"])
             evidence: list[str] = []
             for key, answer_row in store.answers(name, case["inquiry_id"]).items():
                 answer = Answer.model_validate_json(answer_row["answer"])
@@ -113,16 +135,37 @@ def export_rows(
                     else str(value)
                 )
                 row.points[key] = answer_row["points"]
+                number = _number(scorecard, key)
                 for item in answer.evidence:
-                    if item.sentence:
-                        evidence.append(
-                            f"Q{_number(scorecard, key)}: {item.sentence.strip()}"
-                        )
-                if answer_row["source"] == "review" and answer.note:
-                    evidence.append(f"Q{_number(scorecard, key)} (revu): {answer.note}")
-            row.evidence = " | ".join(evidence)
+                    # The timing part is the clock's English; the delay has its column.
+                    if item.sentence.strip() and item.part != "timing":
+                        quote = " ".join(item.sentence.split())
+                        evidence.append(f"Q{number} {PART_FR[item.part]} : « {quote} »")
+                if answer_row["source"] == "review" and key in reviews:
+                    evidence.append(f"Q{number} (revue) : {reviews[key]}")
+            # A check cites a sentence once per rule that fired: each quote once.
+            row.evidence = "\n".join(dict.fromkeys(evidence))
             rows.append(row)
     return rows
+
+
+PART_FR = {
+    "body": "corps",
+    "signature": "signature",
+    "headers": "en-têtes",
+    "timing": "délai",
+    "attachments": "pièces jointes",
+}
+
+
+def _review_lines(store: Store, campaign: str, inquiry_id: str) -> dict[str, str]:
+    """Per question, the latest reviewer change in French, from the audit trail."""
+    lines = {}
+    for entry in store.audit_trail(campaign, inquiry_id):
+        if entry["action"] == "change" and entry["key"]:
+            comment = f" : {entry['comment']}" if entry["comment"] else ""
+            lines[entry["key"]] = f"modifiée par {entry['reviewer']}{comment}"
+    return lines
 
 
 def _number(scorecard: Scorecard, key: str) -> int | str:
@@ -146,6 +189,7 @@ def headers(scorecard: Scorecard) -> list[str]:
         "Délai (minutes ouvrées)",
         "Approuvé par",
         "Approuvé le",
+        "Signalements",
         "Preuves",
     ]
 
@@ -167,6 +211,7 @@ def _cells(row: ExportRow, scorecard: Scorecard) -> list[object]:
         delay,
         row.approved_by or "",
         row.approved_at or "",
+        " ; ".join(FLAG_LABELS.get(f, f) for f in row.flags),
         row.evidence,
     ]
 
@@ -181,10 +226,25 @@ def csv_cell(value: object) -> object:
     return "'" + value if isinstance(value, str) and is_formula_like(value) else value
 
 
-def csv_text(rows: list[ExportRow], scorecard: Scorecard) -> str:
-    """The CSV export (UTF-8, comma-separated, one header line), formula-like text quoted."""
+def check_delimiter(delimiter: str) -> str:
+    """The CSV delimiter if it is one character other than a quote or a line break."""
+    if len(delimiter) != 1 or delimiter in '"\r\n':
+        raise ExportError(
+            f"CSV delimiter: expected one character such as ';' or ',', found {delimiter!r}. "
+            "Fix: --delimiter ';' (French Excel) or --delimiter ',' (programs)"
+        )
+    return delimiter
+
+
+def csv_text(
+    rows: list[ExportRow], scorecard: Scorecard, delimiter: str = DEFAULT_DELIMITER
+) -> str:
+    """The CSV export without its BOM, one header line, formula-like text quoted.
+
+    Multi-line cells (evidence, one item per line) are quoted by the csv module.
+    """
     buffer = io.StringIO()
-    writer = csv.writer(buffer)
+    writer = csv.writer(buffer, delimiter=check_delimiter(delimiter))
     writer.writerow([csv_cell(c) for c in headers(scorecard)])
     for row in rows:
         writer.writerow([csv_cell(c) for c in _cells(row, scorecard)])
@@ -254,8 +314,13 @@ def write_xlsx(
     assert sheet is not None
     sheet.title = "Scorecards"
     append_row(sheet, list(headers(scorecard)))
+    wrapped = [len(headers(scorecard)) - 1, len(headers(scorecard))]  # flags, evidence
     for row in rows:
         append_row(sheet, _cells(row, scorecard))
+        for column in wrapped:
+            sheet.cell(row=sheet.max_row, column=column).alignment = Alignment(
+                wrap_text=True, vertical="top"
+            )
     for cell in sheet[1]:
         cell.font = Font(bold=True)
     sheet.freeze_panes = "C2"
@@ -320,12 +385,16 @@ def export_file(
     fmt: str,
     campaign: str | None = None,
     include_all: bool = False,
+    delimiter: str = DEFAULT_DELIMITER,
 ) -> int:
-    """Write the export to `target` as csv or xlsx; returns the number of rows."""
+    """Write the export to `target` as csv (UTF-8 with BOM) or xlsx; returns the rows."""
+    check_delimiter(delimiter)
     rows = export_rows(store, scorecard, campaign, include_all)
     try:
         if fmt == "csv":
-            target.write_text(csv_text(rows, scorecard), encoding="utf-8")
+            # newline="" keeps the csv module's \r\n rows and \n inside cells as written.
+            with target.open("w", encoding="utf-8-sig", newline="") as handle:
+                handle.write(csv_text(rows, scorecard, delimiter))
         elif fmt == "xlsx":
             write_xlsx(rows, scorecard, target)
         else:

@@ -12,26 +12,15 @@ from markupsafe import Markup
 from replyaudit.campaign import Campaign, Inquiry
 from replyaudit.clock import DealerClock
 from replyaudit.errors import ClockError
-from replyaudit.models import Answer, CaseResult, ParsedMessage
+from replyaudit.export import FLAG_LABELS, STATUS_LABELS
+from replyaudit.models import Answer, CaseResult, ParsedMessage, Timing
 from replyaudit.pipeline import load_parsed
 from replyaudit.review import current_answers
 from replyaudit.scorecard import Scorecard
 from replyaudit.store import Store
 from replyaudit.web.render import Span, locate, mark_text, sanitise_html
+from replyaudit.web.timing_fr import french_datetime, timing_intervals, timing_sentence
 
-STATUS_LABELS = {
-    "waiting": "en attente",
-    "to_review": "à revoir",
-    "approved": "approuvé",
-}
-FLAG_LABELS = {
-    "low_confidence": "confiance faible",
-    "unmatched_mail": "courriel non rattaché",
-    "clock_skew": "horloge décalée",
-    "new_mail_after_approval": "nouveau courriel après approbation",
-    "no_sent_time": "heure d'envoi inconnue",
-    "clock_error": "erreur d'horloge",
-}
 KIND_LABELS = {
     "inquiry": "demande du client mystère",
     "personalised": "réponse personnalisée",
@@ -106,10 +95,73 @@ class AnswerView:
     evidence: list[tuple[str, str, str, str]] = field(
         default_factory=list
     )  # anchor, part, sentence, sha
+    timing: str = ""  # the measured delay in French (Q1, Q8)
+    timing_intervals: list[str] = field(default_factory=list)
+    technical: list[str] = field(default_factory=list)  # English of the clock
+    reviewed: str = ""  # who changed the answer, when, why (French)
 
 
 def _evidence_anchor(digest: str, key: str, index: int) -> str:
     return f"ev-{digest[:12]}-{key}-{index}"
+
+
+def _timing_of(result: CaseResult, key: str) -> Timing | None:
+    if key == "response_time":
+        return result.response_timing
+    if key == "follow_up":
+        return result.follow_up_timing
+    return None
+
+
+def _reviewed_lines(audit: list[Any]) -> dict[str, str]:
+    """Per question, the latest reviewer change in French: who, when, why."""
+    lines = {}
+    for row in audit:
+        if row["action"] == "change" and row["key"]:
+            lines[row["key"]] = (
+                f"modifiée par {row['reviewer']} le {french_datetime(row['at'])}"
+                + (f" : {row['comment']}" if row["comment"] else "")
+            )
+    return lines
+
+
+def _audit_value(scorecard: Scorecard, row: Any, text: str | None) -> str:
+    """A recorded value as a reader says it: option labels, a French status, an id."""
+    if text is None or text == "":
+        return ""
+    if row["action"] == "change" and row["key"] in scorecard.keys:
+        try:
+            value = json.loads(text)
+        except ValueError:
+            return text
+        if value is None:
+            return ""
+        return scorecard.question(row["key"]).label_for(value)
+    return STATUS_LABELS.get(text, text)
+
+
+def audit_rows(audit: list[Any], scorecard: Scorecard) -> list[dict[str, str]]:
+    """The audit trail in French: local time, action, question, before and after labels."""
+    rows = []
+    for row in audit:
+        key = row["key"] or ""
+        if key in scorecard.keys:
+            question = scorecard.question(key)
+            subject = f"Q{question.number}. {question.text}"
+        else:
+            subject = f"message {key[:12]}" if key else ""
+        rows.append(
+            {
+                "at": french_datetime(row["at"]),
+                "reviewer": row["reviewer"],
+                "action": ACTION_LABELS.get(row["action"], row["action"]),
+                "question": subject,
+                "before": _audit_value(scorecard, row, row["old_value"]),
+                "after": _audit_value(scorecard, row, row["new_value"]),
+                "comment": row["comment"] or "",
+            }
+        )
+    return rows
 
 
 def build_case(
@@ -126,6 +178,8 @@ def build_case(
     dealer = campaign.dealer(inquiry.dealer)
     answers = current_answers(store, campaign_name, inquiry_id)
 
+    audit = store.audit_trail(campaign_name, inquiry_id)
+    reviewed = _reviewed_lines(audit)
     spans: dict[tuple[str, str], list[Span]] = {}
     answer_views = []
     for question in scorecard.questions:
@@ -150,8 +204,18 @@ def build_case(
             rule=answer.rule if answer else "",
             note=answer.note if answer else "",
         )
+        timing = _timing_of(result, question.key)
+        if timing is not None:
+            view.timing = timing_sentence(timing, question.key, dealer.zone)
+            view.timing_intervals = timing_intervals(timing, dealer.zone)
+        view.reviewed = reviewed.get(question.key, "")
         seen: set[tuple[str, str, str]] = set()
         for index, item in enumerate(answer.evidence if answer else []):
+            if item.part == "timing":
+                # The clock's English timeline; the French one is built from Timing.
+                if item.sentence:
+                    view.technical.append(item.sentence)
+                continue
             if (item.message, item.part, item.sentence) in seen:
                 continue  # a check may cite the same sentence once per rule that fired
             seen.add((item.message, item.part, item.sentence))
@@ -190,7 +254,8 @@ def build_case(
         "total": case["total"],
         "max_points": scorecard.max_points,
         "messages": messages,
-        "audit": store.audit_trail(campaign_name, inquiry_id),
+        "audit": audit_rows(audit, scorecard),
+        "approved_at": french_datetime(case["approved_at"]),
         "unmatched_count": len(unmatched),
         "response_timing": result.response_timing,
         "labels": {q.key: q for q in scorecard.questions},

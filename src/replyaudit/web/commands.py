@@ -223,10 +223,24 @@ def register(app: typer.Typer) -> None:
         include_all: Annotated[
             bool, typer.Option("--all", help="Include scorecards not yet approved.")
         ] = False,
+        delimiter: Annotated[
+            str,
+            typer.Option(
+                "--delimiter",
+                help="CSV column separator: ';' (default) opens in columns in French "
+                "Excel; use ',' for programs. The CSV is UTF-8 with a BOM.",
+            ),
+        ] = ";",
     ) -> None:
-        """Export scorecards, one row per inquiry: a value and points per question, total, delay, evidence.
+        """Export scorecards, one row per inquiry: a value and points per question, total, delay, flags, evidence.
+
+        The CSV is UTF-8 with a BOM and ';' between columns, so French Excel opens it in
+        columns with its accents right; pass --delimiter ',' for other programs. Evidence
+        holds one quote per line inside its cell.
 
         Example: replyaudit export --format xlsx --output scorecards.xlsx --database data/demo.sqlite3
+
+        Example: replyaudit export --all --delimiter , --output scorecards.csv
         """
         from replyaudit.export import export_file
         from replyaudit.scorecard import load_scorecard
@@ -242,6 +256,7 @@ def register(app: typer.Typer) -> None:
                 fmt.value,
                 campaign,
                 include_all,
+                delimiter,
             )
         kind = "scorecard(s)" if include_all else "approved scorecard(s)"
         typer.echo(f"ok: {count} {kind} written to {target}")

@@ -12,16 +12,20 @@ from flask import (
     Blueprint,
     Response,
     abort,
+    current_app,
     flash,
     g,
     redirect,
     render_template,
     request,
+    send_from_directory,
     url_for,
 )
 
 from replyaudit.campaign import Campaign
 from replyaudit.export import (
+    FLAG_LABELS,
+    STATUS_LABELS,
     csv_text,
     dealer_summary,
     export_rows,
@@ -39,7 +43,7 @@ from replyaudit.review import (
     reopen,
 )
 from replyaudit.web.app import login_gate, open_store, reviewer_name
-from replyaudit.web.caseview import FLAG_LABELS, STATUS_LABELS, build_case
+from replyaudit.web.caseview import build_case
 from replyaudit.web.charts import bar_chart
 
 views = Blueprint("views", __name__)
@@ -92,6 +96,14 @@ def _list_rows() -> list[dict[str, Any]]:
             }
         )
     return rows
+
+
+@views.route("/favicon.ico")
+def favicon() -> Response:
+    """The tab icon browsers ask for by themselves (no login: it reveals nothing)."""
+    static = current_app.static_folder
+    assert static is not None
+    return send_from_directory(static, "favicon.ico", mimetype="image/x-icon")
 
 
 @views.route("/")
@@ -300,6 +312,7 @@ def _export_params() -> tuple[str | None, bool]:
 def export_csv() -> Response:
     campaign, include_all = _export_params()
     rows = export_rows(open_store(), g.scorecard, campaign, include_all)
+    # Same as the export command: BOM and ';' so French Excel opens it in columns.
     body = "\ufeff" + csv_text(rows, g.scorecard)
     return Response(
         body,
