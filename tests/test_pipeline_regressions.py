@@ -217,3 +217,18 @@ def test_pipeline_reply_dated_decades_early_is_set_aside_not_the_first_reply(cor
     assert result.answers["follow_up"].value == "no"
     roles = {m.source: m.role for m in result.messages}
     assert roles["old.eml"] == "other"
+
+
+def test_pipeline_reply_from_another_dealer_puts_the_case_under_review(corpus_dir, tmp_path):
+    stray = (
+        "From: Pierre Roche <p.roche@lexus-valbreze.fr>\r\nTo: claire.morel+mv01@example-shopper.fr\r\n"
+        "Subject: Votre projet NX\r\nDate: Tue, 17 Mar 2026 10:00:00 +0100\r\nMessage-ID: <other@lexus-valbreze.fr>\r\n"
+        "Content-Type: text/plain; charset=utf-8\r\n\r\nBonjour Madame,\r\nJe vous propose un essai du NX.\r\n"
+        "Cordialement,\r\nPierre Roche\r\nConseiller commercial\r\n"
+    ).encode()
+    case = "c01-montverac-prix-nx"
+    results, _ = _live_analysis(corpus_dir, tmp_path, {"stray.eml": stray}, {case})
+    result = results[case]
+    assert "uncertain_match" in result.flags
+    assert all(answer.needs_review for answer in result.answers.values())
+    assert any("valbreze" in answer.note for answer in result.answers.values())

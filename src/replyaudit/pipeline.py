@@ -5,13 +5,14 @@ from __future__ import annotations
 import json
 import logging
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import datetime
 from pathlib import Path
 
 from replyaudit.campaign import Campaign, Dealer, Inquiry
 from replyaudit.checks import RuleSet, prepare_docs, run_checks
 from replyaudit.clock import DealerClock
 from replyaudit.context import CaseContext
+from replyaudit.doubts import mark_doubts
 from replyaudit.errors import ClockError, StoreError
 from replyaudit.ingest import Ingested, ingest, ingest_paths, load_parsed
 from replyaudit.message import classify_message, match_message
@@ -28,18 +29,20 @@ from replyaudit.models import (
 from replyaudit.scorecard import Scorecard
 from replyaudit.store import Store, now_text, utcnow
 from replyaudit.timing import (
-    REVIEW_THRESHOLD,
     UNDETERMINED,
     answer_timing,
     arrival_key,
     resolve_sent,
     timing_answer,
 )
+from replyaudit.triage import (
+    concerned_inquiries,
+    set_aside_implausible,
+    without_duplicates,
+)
 
 log = logging.getLogger(__name__)
 
-# A message dated this long before its inquiry was sent has a broken date, not a skew.
-IMPLAUSIBLE_EARLY = timedelta(days=1)
 
 __all__ = [
     "AnalysisSummary",
@@ -61,28 +64,6 @@ class AnalysisSummary:
 
 def _shoppers(campaign: Campaign) -> dict[str, Inquiry]:
     return {inquiry.shopper: inquiry for inquiry in campaign.inquiries}
-
-
-def _without_duplicates(
-    messages: dict[str, ParsedMessage],
-) -> tuple[dict[str, ParsedMessage], dict[str, tuple[ParsedMessage, str]]]:
-    """Keep one message per Message-ID, the earliest; the others are copies of it.
-
-    The same mail kept from two folders (or saved twice) differs in a header or two, so its
-    content hash differs; counted twice it would pass for a follow-up.
-    """
-    kept: dict[str, ParsedMessage] = {}
-    first_by_id: dict[str, str] = {}
-    duplicate_of: dict[str, tuple[ParsedMessage, str]] = {}
-    for message in sorted(messages.values(), key=arrival_key):
-        key = (message.message_id or "").strip().lower()
-        if key and key in first_by_id:
-            duplicate_of[message.sha256] = (message, first_by_id[key])
-            continue
-        if key:
-            first_by_id[key] = message.sha256
-        kept[message.sha256] = message
-    return kept, duplicate_of
 
 
 @dataclass
@@ -129,7 +110,7 @@ class Analyzer:
             parsed = load_parsed(self.store, digest)
             if parsed is not None:
                 messages[digest] = parsed
-        messages, duplicate_of = _without_duplicates(messages)
+        messages, duplicate_of = without_duplicates(messages)
 
         sent: dict[str, ParsedMessage | None] = {
             inquiry.id: None for inquiry in self.campaign.inquiries
@@ -153,7 +134,7 @@ class Analyzer:
                 continue  # an analyst marked it irrelevant: neither a case's nor unmatched
             if match.inquiry_id is None or match.inquiry_id not in by_inquiry:
                 summary.unmatched.append(digest)
-                unmatched_for.update(self._concerned(message, match))
+                unmatched_for.update(concerned_inquiries(self.campaign, message, match))
                 continue
             classification = classify_message(
                 message, self.campaign, inquiries[match.inquiry_id]
@@ -188,48 +169,6 @@ class Analyzer:
             )
             summary.results.append(result)
         return summary
-
-    @staticmethod
-    def _set_aside_implausible(
-        received: list[tuple[ParsedMessage, Classification, MatchResult]],
-        sent_at: datetime | None,
-    ) -> tuple[
-        list[tuple[ParsedMessage, Classification, MatchResult]],
-        list[tuple[ParsedMessage, Classification, MatchResult]],
-    ]:
-        """Messages dated long before the inquiry was sent cannot answer it: a broken date.
-
-        A few minutes early is a clock skew between servers and stays (question 1 flags it);
-        more than IMPLAUSIBLE_EARLY before the sending time, the date itself is wrong.
-        """
-        if sent_at is None:
-            return received, []
-        keep, aside = [], []
-        for item in received:
-            when = item[0].arrival
-            if when is not None and when < sent_at - IMPLAUSIBLE_EARLY:
-                aside.append(item)
-            else:
-                keep.append(item)
-        return keep, aside
-
-    def _concerned(self, message: ParsedMessage, match: MatchResult) -> set[str]:
-        """The inquiries an unmatched message may belong to: its candidates, else its dealer's."""
-        if match.candidates:
-            return {inquiry_id for inquiry_id, _ in match.candidates}
-        domains = {
-            a.rsplit("@", 1)[-1].lower()
-            for a in [message.from_addr, message.sender_addr, *message.reply_to]
-            if "@" in a
-        }
-        dealers = {
-            d.id
-            for d in self.campaign.dealers
-            if any(
-                dom == x or dom.endswith("." + x) for dom in domains for x in d.domains
-            )
-        }
-        return {q.id for q in self.campaign.inquiries if q.dealer in dealers}
 
     def _match(
         self, digest: str, message: ParsedMessage, sent: dict[str, ParsedMessage | None]
@@ -284,15 +223,12 @@ class Analyzer:
         sent_at, sent_basis = resolve_sent(inquiry, sent_message)
         received = sorted(received, key=lambda item: arrival_key(item[0]))
         flags: list[str] = []
-        received, implausible = self._set_aside_implausible(received, sent_at)
+        received, implausible = set_aside_implausible(received, sent_at)
         if implausible:
             flags.append("implausible_date")
         replies = [m for m, c, _ in received if c.kind == Kind.PERSONALISED]
         others = [m for m, c, _ in received if c.kind != Kind.PERSONALISED]
         others += [m for m, _, _ in implausible]
-        doubtful = [
-            match for m, c, match in received if match.confidence < REVIEW_THRESHOLD
-        ]
 
         try:
             q1, q8, response, follow, waiting = answer_timing(
@@ -349,44 +285,8 @@ class Analyzer:
             )
         answers = {key: answers[key] for key in self.scorecard.keys}
 
-        if doubtful:
-            # A message that may belong to another inquiry puts the whole scorecard in doubt.
-            flags.append("uncertain_match")
-            why = "; ".join(" ".join(match.reasons) for match in doubtful)
-            answers = {
-                key: answer.model_copy(
-                    update={
-                        "needs_review": True,
-                        "note": f"{answer.note} (uncertain match: {why})",
-                    }
-                )
-                for key, answer in answers.items()
-            }
-        uncertain = [m for m, c, _ in received if c.confidence < REVIEW_THRESHOLD]
-        if uncertain:
-            # Which message is the first personalised reply decides questions 1 and 8.
-            flags.append("uncertain_classification")
-            why = "; ".join(
-                f"{m.source or m.sha256[:12]} classified with low confidence"
-                for m in uncertain
-            )
-            for key in ("response_time", "follow_up"):
-                answers[key] = answers[key].model_copy(
-                    update={
-                        "needs_review": True,
-                        "note": f"{answers[key].note} ({why})",
-                    }
-                )
-        mismatched = [
-            m
-            for m in [*replies, *others]
-            if any(d.startswith("arrival mismatch") for d in m.defects)
-        ]
-        if mismatched:
-            # The mailbox's INTERNALDATE was used; the message's own Received: says otherwise.
-            flags.append("arrival_mismatch")
-            for key in ("response_time", "follow_up"):
-                answers[key] = answers[key].model_copy(update={"needs_review": True})
+        answers, doubt_flags = mark_doubts(answers, received, [*replies, *others])
+        flags += doubt_flags
         if any(a.rule.endswith("clock_skew") for a in answers.values()):
             flags.append("clock_skew")
         if sent_at is None:
