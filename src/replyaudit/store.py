@@ -13,137 +13,13 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, Self
 
 from replyaudit.errors import StoreError
+from replyaudit.schema import MIGRATIONS, SCHEMA_VERSION
+from replyaudit.store_review import ReviewRecords
 
-# Each entry upgrades the schema from version N to N+1. Never edit a released entry:
-# append a new one.
-MIGRATIONS: list[str] = [
-    # 1: raw and parsed messages, inquiries, matches, cases and their answers
-    """
-    CREATE TABLE raw_messages (
-        sha256 TEXT PRIMARY KEY,
-        raw BLOB NOT NULL,
-        size INTEGER NOT NULL,
-        first_seen_at TEXT NOT NULL
-    );
-    CREATE TABLE message_sources (
-        id INTEGER PRIMARY KEY,
-        sha256 TEXT NOT NULL REFERENCES raw_messages(sha256),
-        campaign TEXT NOT NULL,
-        origin TEXT NOT NULL,            -- corpus | imap | file
-        location TEXT NOT NULL,          -- file path, or folder name for imap
-        uidvalidity INTEGER,
-        uid INTEGER,
-        internaldate TEXT,
-        seen_at TEXT NOT NULL,
-        UNIQUE (campaign, origin, location, uidvalidity, uid, sha256)
-    );
-    CREATE INDEX message_sources_sha ON message_sources(sha256);
-    CREATE TABLE parsed_messages (
-        sha256 TEXT PRIMARY KEY REFERENCES raw_messages(sha256),
-        parsed TEXT,                     -- ParsedMessage as JSON, NULL when rejected
-        error TEXT,                      -- why it could not be parsed
-        parsed_at TEXT NOT NULL
-    );
-    CREATE TABLE campaigns (
-        name TEXT PRIMARY KEY,
-        data TEXT NOT NULL,              -- Campaign as JSON (brand, dealers, inquiries)
-        updated_at TEXT NOT NULL
-    );
-    CREATE TABLE inquiries (
-        campaign TEXT NOT NULL,
-        id TEXT NOT NULL,
-        dealer_id TEXT NOT NULL,
-        data TEXT NOT NULL,              -- Inquiry as JSON
-        PRIMARY KEY (campaign, id)
-    );
-    CREATE TABLE matches (
-        campaign TEXT NOT NULL,
-        sha256 TEXT NOT NULL REFERENCES raw_messages(sha256),
-        inquiry_id TEXT,                 -- NULL: unmatched queue
-        basis TEXT NOT NULL,
-        confidence REAL NOT NULL,
-        detail TEXT NOT NULL,            -- MatchResult as JSON
-        manual INTEGER NOT NULL DEFAULT 0,
-        irrelevant INTEGER NOT NULL DEFAULT 0,
-        decided_at TEXT NOT NULL,
-        PRIMARY KEY (campaign, sha256)
-    );
-    CREATE TABLE cases (
-        campaign TEXT NOT NULL,
-        inquiry_id TEXT NOT NULL,
-        status TEXT NOT NULL,            -- waiting | to_review | approved
-        total INTEGER NOT NULL,
-        flags TEXT NOT NULL,             -- JSON list
-        result TEXT NOT NULL,            -- CaseResult as JSON (the latest analysis)
-        analysed_at TEXT NOT NULL,
-        approved_at TEXT,
-        approved_by TEXT,
-        PRIMARY KEY (campaign, inquiry_id)
-    );
-    CREATE TABLE answers (
-        campaign TEXT NOT NULL,
-        inquiry_id TEXT NOT NULL,
-        key TEXT NOT NULL,
-        value TEXT NOT NULL,             -- JSON
-        points INTEGER NOT NULL,
-        answer TEXT NOT NULL,            -- Answer as JSON (evidence, rule, confidence)
-        source TEXT NOT NULL,            -- auto | review
-        PRIMARY KEY (campaign, inquiry_id, key)
-    );
-    CREATE TABLE rejects (
-        sha256 TEXT NOT NULL,
-        location TEXT NOT NULL,
-        reason TEXT NOT NULL,
-        at TEXT NOT NULL
-    );
-    """,
-    # 2: the collector's state per folder, and one row per scan
-    """
-    CREATE TABLE folders (
-        name TEXT PRIMARY KEY,
-        uidvalidity INTEGER NOT NULL,
-        highest_uid INTEGER NOT NULL,
-        last_scan_at TEXT NOT NULL
-    );
-    CREATE TABLE scans (
-        id INTEGER PRIMARY KEY,
-        started_at TEXT NOT NULL,
-        finished_at TEXT,
-        new INTEGER NOT NULL DEFAULT 0,
-        matched INTEGER NOT NULL DEFAULT 0,
-        unmatched INTEGER NOT NULL DEFAULT 0,
-        rejected INTEGER NOT NULL DEFAULT 0,
-        errors INTEGER NOT NULL DEFAULT 0,
-        outcome TEXT
-    );
-    """,
-    # 3: reviewers and the audit trail of every change they make
-    """
-    CREATE TABLE users (
-        name TEXT PRIMARY KEY,
-        password_hash TEXT NOT NULL,
-        created_at TEXT NOT NULL
-    );
-    CREATE TABLE audit (
-        id INTEGER PRIMARY KEY,
-        campaign TEXT NOT NULL,
-        inquiry_id TEXT NOT NULL,
-        action TEXT NOT NULL,            -- change | approve | reopen | assign | irrelevant
-        key TEXT,
-        old_value TEXT,
-        new_value TEXT,
-        comment TEXT,
-        reviewer TEXT NOT NULL,
-        at TEXT NOT NULL
-    );
-    CREATE INDEX audit_case ON audit(campaign, inquiry_id);
-    """,
-]
-
-SCHEMA_VERSION = len(MIGRATIONS)
+__all__ = ["MIGRATIONS", "SCHEMA_VERSION", "Store", "now_text", "sha256_of", "utcnow"]
 
 
 def utcnow() -> datetime:
@@ -158,7 +34,7 @@ def sha256_of(raw: bytes) -> str:
     return hashlib.sha256(raw).hexdigest()
 
 
-class Store:
+class Store(ReviewRecords):
     """One SQLite database; every write goes through a method of this class."""
 
     def __init__(self, path: Path):
@@ -188,7 +64,7 @@ class Store:
     def close(self) -> None:
         self.db.close()
 
-    def __enter__(self) -> "Store":
+    def __enter__(self) -> Self:
         return self
 
     def __exit__(self, *exc: object) -> None:
@@ -237,10 +113,17 @@ class Store:
         return digest, cursor.rowcount == 1
 
     def has_raw(self, digest: str) -> bool:
-        return self.db.execute("SELECT 1 FROM raw_messages WHERE sha256 = ?", (digest,)).fetchone() is not None
+        return (
+            self.db.execute(
+                "SELECT 1 FROM raw_messages WHERE sha256 = ?", (digest,)
+            ).fetchone()
+            is not None
+        )
 
     def get_raw(self, digest: str) -> bytes:
-        row = self.db.execute("SELECT raw FROM raw_messages WHERE sha256 = ?", (digest,)).fetchone()
+        row = self.db.execute(
+            "SELECT raw FROM raw_messages WHERE sha256 = ?", (digest,)
+        ).fetchone()
         if row is None:
             raise KeyError(digest)
         return bytes(row["raw"])
@@ -278,7 +161,8 @@ class Store:
 
     def campaign_messages(self, campaign: str) -> list[str]:
         rows = self.db.execute(
-            "SELECT DISTINCT sha256 FROM message_sources WHERE campaign = ? ORDER BY sha256", (campaign,)
+            "SELECT DISTINCT sha256 FROM message_sources WHERE campaign = ? ORDER BY sha256",
+            (campaign,),
         ).fetchall()
         return [row["sha256"] for row in rows]
 
@@ -290,14 +174,18 @@ class Store:
         ).fetchone()
         return datetime.fromisoformat(row["internaldate"]) if row else None
 
-    def put_parsed(self, digest: str, parsed_json: str | None, error: str | None) -> None:
+    def put_parsed(
+        self, digest: str, parsed_json: str | None, error: str | None
+    ) -> None:
         self.db.execute(
             "INSERT OR REPLACE INTO parsed_messages (sha256, parsed, error, parsed_at) VALUES (?, ?, ?, ?)",
             (digest, parsed_json, error, now_text()),
         )
 
     def get_parsed(self, digest: str) -> sqlite3.Row | None:
-        return self.db.execute("SELECT * FROM parsed_messages WHERE sha256 = ?", (digest,)).fetchone()
+        return self.db.execute(
+            "SELECT * FROM parsed_messages WHERE sha256 = ?", (digest,)
+        ).fetchone()
 
     def add_reject(self, digest: str, location: str, reason: str) -> None:
         self.db.execute(
@@ -307,7 +195,9 @@ class Store:
 
     # -- inquiries and matches ---------------------------------------------
 
-    def put_inquiry(self, campaign: str, inquiry_id: str, dealer_id: str, data: str) -> None:
+    def put_inquiry(
+        self, campaign: str, inquiry_id: str, dealer_id: str, data: str
+    ) -> None:
         self.db.execute(
             "INSERT INTO inquiries (campaign, id, dealer_id, data) VALUES (?, ?, ?, ?)"
             " ON CONFLICT (campaign, id) DO UPDATE SET dealer_id = excluded.dealer_id, data = excluded.data",
@@ -322,7 +212,9 @@ class Store:
         )
 
     def get_campaign(self, name: str) -> str | None:
-        row = self.db.execute("SELECT data FROM campaigns WHERE name = ?", (name,)).fetchone()
+        row = self.db.execute(
+            "SELECT data FROM campaigns WHERE name = ?", (name,)
+        ).fetchone()
         return row["data"] if row else None
 
     def inquiries(self, campaign: str) -> list[sqlite3.Row]:
@@ -332,7 +224,8 @@ class Store:
 
     def get_match(self, campaign: str, digest: str) -> sqlite3.Row | None:
         return self.db.execute(
-            "SELECT * FROM matches WHERE campaign = ? AND sha256 = ?", (campaign, digest)
+            "SELECT * FROM matches WHERE campaign = ? AND sha256 = ?",
+            (campaign, digest),
         ).fetchone()
 
     def put_match(
@@ -354,7 +247,17 @@ class Store:
         self.db.execute(
             "INSERT OR REPLACE INTO matches (campaign, sha256, inquiry_id, basis, confidence, detail,"
             " manual, irrelevant, decided_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-            (campaign, digest, inquiry_id, basis, confidence, detail, int(manual), int(irrelevant), now_text()),
+            (
+                campaign,
+                digest,
+                inquiry_id,
+                basis,
+                confidence,
+                detail,
+                int(manual),
+                int(irrelevant),
+                now_text(),
+            ),
         )
 
     def matches(self, campaign: str) -> list[sqlite3.Row]:
@@ -366,7 +269,8 @@ class Store:
 
     def get_case(self, campaign: str, inquiry_id: str) -> sqlite3.Row | None:
         return self.db.execute(
-            "SELECT * FROM cases WHERE campaign = ? AND inquiry_id = ?", (campaign, inquiry_id)
+            "SELECT * FROM cases WHERE campaign = ? AND inquiry_id = ?",
+            (campaign, inquiry_id),
         ).fetchone()
 
     def cases(self, campaign: str) -> list[sqlite3.Row]:
@@ -375,12 +279,15 @@ class Store:
         ).fetchall()
 
     def campaigns(self) -> list[str]:
-        rows = self.db.execute("SELECT DISTINCT campaign FROM inquiries ORDER BY campaign").fetchall()
+        rows = self.db.execute(
+            "SELECT DISTINCT campaign FROM inquiries ORDER BY campaign"
+        ).fetchall()
         return [row["campaign"] for row in rows]
 
     def answers(self, campaign: str, inquiry_id: str) -> dict[str, sqlite3.Row]:
         rows = self.db.execute(
-            "SELECT * FROM answers WHERE campaign = ? AND inquiry_id = ?", (campaign, inquiry_id)
+            "SELECT * FROM answers WHERE campaign = ? AND inquiry_id = ?",
+            (campaign, inquiry_id),
         ).fetchall()
         return {row["key"]: row for row in rows}
 
@@ -426,7 +333,15 @@ class Store:
                 " ON CONFLICT (campaign, inquiry_id) DO UPDATE SET status = excluded.status,"
                 " total = excluded.total, flags = excluded.flags, result = excluded.result,"
                 " analysed_at = excluded.analysed_at",
-                (campaign, inquiry_id, status, int(total_row[0]), json.dumps(flags), result_json, analysed_at),
+                (
+                    campaign,
+                    inquiry_id,
+                    status,
+                    int(total_row[0]),
+                    json.dumps(flags),
+                    result_json,
+                    analysed_at,
+                ),
             )
         return status
 
@@ -445,90 +360,31 @@ class Store:
         self.db.execute(
             "INSERT INTO audit (campaign, inquiry_id, action, key, old_value, new_value, comment, reviewer, at)"
             " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-            (campaign, inquiry_id, action, key, old_value, new_value, comment, reviewer, now_text()),
+            (
+                campaign,
+                inquiry_id,
+                action,
+                key,
+                old_value,
+                new_value,
+                comment,
+                reviewer,
+                now_text(),
+            ),
         )
 
     def audit_trail(self, campaign: str, inquiry_id: str) -> list[sqlite3.Row]:
         return self.db.execute(
-            "SELECT * FROM audit WHERE campaign = ? AND inquiry_id = ? ORDER BY id", (campaign, inquiry_id)
+            "SELECT * FROM audit WHERE campaign = ? AND inquiry_id = ? ORDER BY id",
+            (campaign, inquiry_id),
         ).fetchall()
-
-    # -- review: reviewers' decisions ----------------------------------------
-
-    def put_user(self, name: str, password_hash: str) -> None:
-        """Add a reviewer, or replace the password hash of an existing one."""
-        self.db.execute(
-            "INSERT INTO users (name, password_hash, created_at) VALUES (?, ?, ?)"
-            " ON CONFLICT (name) DO UPDATE SET password_hash = excluded.password_hash",
-            (name, password_hash, now_text()),
-        )
-
-    def get_user(self, name: str) -> sqlite3.Row | None:
-        return self.db.execute("SELECT * FROM users WHERE name = ?", (name,)).fetchone()
-
-    def users(self) -> list[sqlite3.Row]:
-        return self.db.execute("SELECT * FROM users ORDER BY name").fetchall()
-
-    def set_reviewed_answer(
-        self, campaign: str, inquiry_id: str, key: str, value: Any, points: int, answer_json: str
-    ) -> int:
-        """Record a reviewer's answer (source "review") and return the case's new total."""
-        with self.transaction() as db:
-            db.execute(
-                "INSERT OR REPLACE INTO answers (campaign, inquiry_id, key, value, points, answer, source)"
-                " VALUES (?, ?, ?, ?, ?, ?, 'review')",
-                (campaign, inquiry_id, key, json.dumps(value), points, answer_json),
-            )
-            total = int(
-                db.execute(
-                    "SELECT COALESCE(SUM(points), 0) FROM answers WHERE campaign = ? AND inquiry_id = ?",
-                    (campaign, inquiry_id),
-                ).fetchone()[0]
-            )
-            db.execute(
-                "UPDATE cases SET total = ? WHERE campaign = ? AND inquiry_id = ?",
-                (total, campaign, inquiry_id),
-            )
-        return total
-
-    def set_case_status(
-        self, campaign: str, inquiry_id: str, status: str, *, reviewer: str | None = None
-    ) -> None:
-        """Approve (stamping who and when) or reopen a case (clearing the stamp)."""
-        if status == "approved":
-            self.db.execute(
-                "UPDATE cases SET status = 'approved', approved_at = ?, approved_by = ?"
-                " WHERE campaign = ? AND inquiry_id = ?",
-                (now_text(), reviewer, campaign, inquiry_id),
-            )
-        else:
-            self.db.execute(
-                "UPDATE cases SET status = ?, approved_at = NULL, approved_by = NULL"
-                " WHERE campaign = ? AND inquiry_id = ?",
-                (status, campaign, inquiry_id),
-            )
-
-    def all_cases(self) -> list[sqlite3.Row]:
-        """Every case of every campaign with its inquiry's dealer and data."""
-        return self.db.execute(
-            "SELECT cases.*, inquiries.dealer_id, inquiries.data AS inquiry FROM cases"
-            " JOIN inquiries ON inquiries.campaign = cases.campaign AND inquiries.id = cases.inquiry_id"
-            " ORDER BY cases.campaign, cases.inquiry_id"
-        ).fetchall()
-
-    def unmatched(self, campaign: str | None = None) -> list[sqlite3.Row]:
-        """Messages no inquiry claims and no reviewer has set aside."""
-        sql = "SELECT * FROM matches WHERE inquiry_id IS NULL AND irrelevant = 0"
-        args: tuple[str, ...] = ()
-        if campaign is not None:
-            sql += " AND campaign = ?"
-            args = (campaign,)
-        return self.db.execute(sql + " ORDER BY campaign, decided_at, sha256", args).fetchall()
 
     # -- collector: folder state, pending parses, scan records ----------------
 
     def get_folder(self, name: str) -> sqlite3.Row | None:
-        return self.db.execute("SELECT * FROM folders WHERE name = ?", (name,)).fetchone()
+        return self.db.execute(
+            "SELECT * FROM folders WHERE name = ?", (name,)
+        ).fetchone()
 
     def put_folder(self, name: str, uidvalidity: int, highest_uid: int) -> None:
         """Remember a folder's UIDVALIDITY and the highest UID whose message is stored."""
@@ -549,15 +405,25 @@ class Store:
         ).fetchall()
 
     def start_scan(self) -> int:
-        cursor = self.db.execute("INSERT INTO scans (started_at) VALUES (?)", (now_text(),))
+        cursor = self.db.execute(
+            "INSERT INTO scans (started_at) VALUES (?)", (now_text(),)
+        )
         return int(cursor.lastrowid or 0)
 
     def finish_scan(self, scan_id: int, counts: dict[str, int], outcome: str) -> None:
         self.db.execute(
             "UPDATE scans SET finished_at = ?, new = ?, matched = ?, unmatched = ?, rejected = ?,"
             " errors = ?, outcome = ? WHERE id = ?",
-            (now_text(), counts.get("new", 0), counts.get("matched", 0), counts.get("unmatched", 0),
-             counts.get("rejected", 0), counts.get("errors", 0), outcome, scan_id),
+            (
+                now_text(),
+                counts.get("new", 0),
+                counts.get("matched", 0),
+                counts.get("unmatched", 0),
+                counts.get("rejected", 0),
+                counts.get("errors", 0),
+                outcome,
+                scan_id,
+            ),
         )
 
     def scans(self) -> list[sqlite3.Row]:
