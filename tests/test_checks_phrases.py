@@ -504,3 +504,20 @@ def test_checks_near_miss_ids_name_a_question(tmp_path):
     )
     with pytest.raises(Exception, match="near_miss.no_such_question"):
         load_rules(tmp_path)
+
+
+BRAND_SIGNATURES = [
+    # (signature, answer): the signature itself must name the brand.
+    ("Bien à vous\nSophie Garnier", "no"),
+    ("Sophie Garnier\nEnvoyé depuis mon téléphone", "no"),
+    ("Sophie Garnier\nConseillère - Lexus Exempleville", "yes"),
+]
+
+
+@pytest.mark.parametrize("signature,expected", BRAND_SIGNATURES)
+def test_checks_brand_signature_must_name_brand(
+    campaign, scorecard, rules, signature, expected
+):
+    """A name alone under a brand sending address is no brand signature."""
+    a = answers(campaign, scorecard, rules, "Merci.", signature=signature)
+    assert a["brand_only_signature"].value == expected, a

@@ -160,17 +160,17 @@ def check_brand_only_signature(
             [ev],
         )
     keywords = (ctx.brand.name, *ctx.brand.keywords)
-    if not has_term(
-        msg.signature + " " + msg.from_addr.replace("-", " ").replace(".", " "),
-        keywords,
-    ):
+    # A brand signature names the brand in the signature itself: a name alone under
+    # a brand sending address ('Cordialement / Prénom Nom' from a phone) is not one.
+    if not has_term(msg.signature, keywords):
         return make_answer(
             scorecard,
             "brand_only_signature",
-            "yes",
+            "no",
             "q4.no_brand_named",
-            0.6,
-            f"no other make, but the signature does not name {ctx.brand.name} either",
+            0.75,
+            f"the signature names no other make, but does not name "
+            f"{ctx.brand.name} either",
         )
     excerpt, start, end = line_excerpt(
         msg.signature, lambda text: bool(has_term(text, keywords))
