@@ -521,3 +521,141 @@ def test_checks_brand_signature_must_name_brand(
     """A name alone under a brand sending address is no brand signature."""
     a = answers(campaign, scorecard, rules, "Merci.", signature=signature)
     assert a["brand_only_signature"].value == expected, a
+
+
+# Phrasing families widened after the blind corpus (hand-written, not from it).
+CASES_BLIND = [
+    ("proposed_call", "Un court appel en fin de journée vous conviendrait-il ?", "yes"),
+    (
+        "proposed_call",
+        "Êtes-vous partante pour un échange rapide par téléphone ?",
+        "yes",
+    ),
+    ("proposed_call", "Avez-vous bien reçu mon appel de ce matin ?", "no"),
+    (
+        "other_help",
+        "Faites-moi savoir s'il vous faut d'autres renseignements.",
+        "initial",
+    ),
+    ("other_help", "Indiquez-moi si d'autres points vous interrogent.", "initial"),
+    ("other_help", "Dites-moi quel jour vous convient.", "never"),
+    ("availability_confirmed", "Toujours à votre écoute, bonne journée.", "yes"),
+    (
+        "availability_confirmed",
+        "Vous pouvez m'écrire à cette adresse pour toute précision.",
+        "yes",
+    ),
+    ("availability_confirmed", "Êtes-vous joignable demain matin ?", "no"),
+    ("checked_clarity", "Tout cela vous semble-t-il compréhensible ?", "yes"),
+    (
+        "checked_clarity",
+        "J'espère que ces éléments vous éclairent suffisamment.",
+        "yes",
+    ),
+    ("checked_clarity", "Je vous réponds concernant le délai de livraison.", "no"),
+]
+
+
+@pytest.mark.parametrize(
+    "key,body,expected",
+    CASES_BLIND,
+    ids=[f"{c[0]}-blind-{i}" for i, c in enumerate(CASES_BLIND)],
+)
+def test_checks_phrase_sentence_blind_families(
+    campaign, scorecard, rules, key, body, expected
+):
+    """Families found missing by the blind corpus get the expected answer."""
+    assert answers(campaign, scorecard, rules, body)[key].value == expected
+
+
+TEST_DRIVES_BLIND = [
+    # (body, options, flagged for review)
+    (
+        "Nous organisons volontiers une démonstration du RZ un samedi matin chez nous.",
+        ["dealer_initial"],
+        False,
+    ),
+    (
+        "Un conseiller peut déposer le NX devant votre bureau pour la journée.",
+        ["elsewhere_initial"],
+        False,
+    ),
+    (
+        "Prenez le volant du LBX lors de votre prochain passage au showroom.",
+        ["dealer_initial"],
+        False,
+    ),
+    (
+        "Passez nous voir pour le tester sur route, le café est offert.",
+        ["dealer_initial"],
+        False,
+    ),
+    (
+        (
+            "Vous aurez le choix : un essai chez nous, sinon nous vous l'apportons à "
+            "votre domicile."
+        ),
+        ["dealer_initial", "elsewhere_initial"],
+        False,
+    ),
+    (
+        (
+            "Plutôt que de venir à la concession, nous pouvons vous amener le véhicule "
+            "chez vous pour un essai."
+        ),
+        ["elsewhere_initial"],
+        False,
+    ),
+    (
+        (
+            "Nous pouvons vous apporter un véhicule de démonstration sur votre lieu de "
+            "travail."
+        ),
+        ["elsewhere_initial"],
+        False,
+    ),
+    (
+        "Un essai routier est possible au lieu de votre choix dans un rayon de 30 km.",
+        ["elsewhere_initial"],
+        False,
+    ),
+    ("Le jour de la livraison, nous vous amènerons le véhicule à domicile.", [], False),
+    ("Ce NX est un ancien véhicule de démonstration de 8 000 km.", [], False),
+    ("Le UX est facile à conduire en ville grâce à son gabarit.", [], False),
+    ("J'ai essayé de vous joindre ce matin sans succès.", [], False),
+    ("Je vous propose une démonstration en visio du système multimédia.", [], True),
+    ("Seriez-vous tenté de rouler quelques kilomètres avec le NX ?", [], True),
+]
+
+
+@pytest.mark.parametrize("body,expected,flagged", TEST_DRIVES_BLIND)
+def test_checks_test_drive_family(campaign, scorecard, rules, body, expected, flagged):
+    """Test-drive wording is placed per clause; unrecognised wording is flagged."""
+    a = answers(campaign, scorecard, rules, body)["test_drive"]
+    assert sorted(a.value) == sorted(expected), a
+    if not expected:
+        assert a.needs_review == flagged, a
+
+
+def test_checks_test_drive_quoted_text_ignored(campaign, scorecard, rules):
+    """A test-drive offer only in the quoted message is no offer."""
+    a = answers(
+        campaign,
+        scorecard,
+        rules,
+        "Voici le tarif demandé.",
+        quoted="> Nous pouvons vous amener le NX chez vous pour un essai.",
+    )["test_drive"]
+    assert a.value == []
+
+
+def test_checks_test_drive_signature_banner_ignored(campaign, scorecard, rules):
+    """A 'book your test drive' banner in the signature is no offer."""
+    a = answers(
+        campaign,
+        scorecard,
+        rules,
+        "Voici le tarif demandé.",
+        signature=SIGNATURE + "\nRéservez votre essai sur www.exemple-lexus.fr",
+    )["test_drive"]
+    assert a.value == []

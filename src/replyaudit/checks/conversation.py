@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from replyaudit.checks.answer import make_answer
 from replyaudit.checks.near_miss import NEAR_MISS_CONFIDENCE, find_near_miss
 from replyaudit.checks.phrases import Hit, PartAnalysis, hits_for
@@ -14,7 +16,12 @@ _YES_NO_MISS_CONFIDENCE = 0.85
 
 
 def _near_miss_answer(
-    scorecard: Scorecard, key: str, value: str, prefix: str, near: Evidence, what: str
+    scorecard: Scorecard,
+    key: str,
+    value: str | list[str],
+    prefix: str,
+    near: Evidence,
+    what: str,
 ) -> Answer:
     """The negative value, flagged for review, citing the sentence that came close."""
     return make_answer(
@@ -152,7 +159,10 @@ def check_asked_call_time(
 
 
 def check_checked_clarity(
-    ctx: CaseContext, scorecard: Scorecard, parts: list[PartAnalysis]
+    ctx: CaseContext,
+    scorecard: Scorecard,
+    parts: list[PartAnalysis],
+    rules: RuleSet | None = None,
 ) -> Answer:
     return _yes_no(
         scorecard,
@@ -160,42 +170,79 @@ def check_checked_clarity(
         hits_for(parts, "checked_clarity"),
         "q9",
         "The advisor checks the information is clear",
+        find_near_miss(parts, rules, "checked_clarity"),
     )
 
 
+# Where one offer of a sentence ends and another begins: 'à la concession ou, si
+# c'est plus simple, chez vous', '...; nous pouvons aussi...', '..., sinon ...'.
+_CLAUSE_BREAK = re.compile(
+    r";|:|\bou\b|\bsinon\b|\bmais\b|\bautrement\b|\bégalement\b|\baussi\b",
+    re.IGNORECASE,
+)
+_PLACES = ("dealer", "elsewhere")
+_Key = tuple[str, str, int]
+
+
+def _key(hit: Hit) -> _Key:
+    return (hit.message.sha256, hit.part, hit.sentence.index)
+
+
+def _clause_of(hit: Hit) -> int:
+    """The number of the clause of its sentence where `hit` starts."""
+    offset = hit.start - hit.sentence.start
+    return len(_CLAUSE_BREAK.findall(hit.sentence.flat[: max(offset, 0)]))
+
+
+def _sentence_places(cues: list[Hit]) -> set[str]:
+    """The places a sentence offers: both when its clauses name each on its own
+    ('venir l'essayer à la concession ou ... le déposer chez vous'); when one clause
+    names both, the place outside the dealership, which is the rarer offer."""
+    labels = {c.rule.label for c in cues}
+    if len(labels) < 2:
+        return labels
+    by_clause: dict[int, set[str]] = {}
+    for cue in cues:
+        by_clause.setdefault(_clause_of(cue), set()).add(cue.rule.label)
+    if any(here == {"dealer"} for here in by_clause.values()) and any(
+        here == {"elsewhere"} for here in by_clause.values()
+    ):
+        return set(_PLACES)
+    return {"elsewhere"}
+
+
 def check_test_drive(
-    ctx: CaseContext, scorecard: Scorecard, parts: list[PartAnalysis]
+    ctx: CaseContext,
+    scorecard: Scorecard,
+    parts: list[PartAnalysis],
+    rules: RuleSet | None = None,
 ) -> Answer:
     """Q10: each test-drive offer placed at the dealership or elsewhere, in the first reply or later."""
     hits = hits_for(parts, "test_drive")
     triggers = [h for h in hits if h.rule.label == "trigger"]
-    places: dict[tuple[str, str, int], set[str]] = {}
+    cues: dict[_Key, list[Hit]] = {}
     for h in hits:
-        if h.rule.label in ("dealer", "elsewhere"):
-            places.setdefault((h.message.sha256, h.part, h.sentence.index), set()).add(
-                h.rule.label
-            )
+        if h.rule.label in _PLACES:
+            cues.setdefault(_key(h), []).append(h)
     values: dict[str, Hit] = {}
     confidence = 0.9
     for trigger in triggers:
-        here = places.get(
-            (trigger.message.sha256, trigger.part, trigger.sentence.index), set()
-        )
-        if "elsewhere" in here:
-            place = "elsewhere"
-        elif "dealer" in here:
-            place = "dealer"
-        else:
-            before = places.get(
-                (trigger.message.sha256, trigger.part, trigger.sentence.index - 1),
-                set(),
-            )
-            place = "elsewhere" if "elsewhere" in before else "dealer"
+        here = _sentence_places(cues.get(_key(trigger), []))
+        if not here:
+            sha, part, index = _key(trigger)
+            before = _sentence_places(cues.get((sha, part, index - 1), []))
+            here = {"elsewhere"} if "elsewhere" in before else {"dealer"}
             confidence = min(confidence, 0.8 if before else 0.65)
-        values.setdefault(f"{place}_{trigger.role}", trigger)
+        for place in here:
+            values.setdefault(f"{place}_{trigger.role}", trigger)
     order = scorecard.question("test_drive").option_ids()
     value = [o for o in order if o in values]
     if not value:
+        near = find_near_miss(parts, rules, "test_drive")
+        if near is not None:
+            return _near_miss_answer(
+                scorecard, "test_drive", [], "q10", near, "A test drive is offered"
+            )
         return make_answer(
             scorecard,
             "test_drive",
