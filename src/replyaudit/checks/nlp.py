@@ -9,7 +9,9 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
 
+import numpy
 import spacy
+from spacy.attrs import LEMMA, NORM, ORTH
 from spacy.language import Language
 from spacy.tokens import Doc, Token
 
@@ -29,6 +31,9 @@ _WRAP = re.compile(r"(?<=[^\s.!?…:;])[ \t]*\n(?=[ \t]*[a-zà-ÿ«])")
 _WRAP_LONG = re.compile(r"(?m)^([^\n]{58,}[^\s.!?…:;])[ \t]*\n(?=[ \t]*[^\s\-•*–>|\[])")
 _LIST_LINE = re.compile(r"(?m)^[ \t]*[-•*–>]")
 _LIGATURES = {"œ": "oe", "æ": "ae", "Œ": "OE", "Æ": "AE"}
+# (ORTH, LEMMA) hashes of a token -> its folded (NORM, LEMMA) hashes.
+_FOLDED: dict[tuple[int, int], tuple[int, int]] = {}
+_FOLDED_CACHE_SIZE = 200_000
 
 
 @lru_cache(maxsize=65536)
@@ -82,11 +87,28 @@ def fold_tokens(doc: Doc) -> Doc:
     Runs after the lemmatizer, so the model's features (which read NORM) are
     unaffected. Rule patterns compile against these native attributes, which the
     Matcher reads in C instead of calling a Python getter per token and pattern.
+    Reads and writes the Doc's arrays: a Token object per token cost more than the
+    folding itself.
     """
-    for token in doc:
-        text = token.text
-        token.norm_ = fold_form(text)
-        token.lemma_ = fold(token.lemma_ or text)
+    if not len(doc):
+        return doc
+    strings = doc.vocab.strings
+    rows = doc.to_array([ORTH, LEMMA])
+    folded = numpy.empty(rows.shape, dtype=numpy.uint64)
+    for i, (orth, lemma) in enumerate(rows.tolist()):
+        key = (orth, lemma)
+        ids = _FOLDED.get(key)
+        if ids is None:
+            if len(_FOLDED) >= _FOLDED_CACHE_SIZE:
+                _FOLDED.clear()  # bounded over a long scan
+            text = strings[orth]
+            ids = (
+                strings.add(fold_form(text)),
+                strings.add(fold((strings[lemma] if lemma else "") or text)),
+            )
+            _FOLDED[key] = ids
+        folded[i] = ids
+    doc.from_array([NORM, LEMMA], folded)
     return doc
 
 

@@ -64,6 +64,8 @@ NEAR_MISS = "near_miss"
 _ID = re.compile(r"^[a-z0-9_]+(\.[a-z0-9_]+)+$")
 # The matcher of the last rules loaded, by their value (one entry).
 _MATCHERS: dict[tuple[PhraseRule, ...], RuleMatcher] = {}
+# The RuleSet of the last rules folder loaded, by its files' paths and contents.
+_LOADED: dict[tuple[str, tuple[tuple[str, bytes], ...]], RuleSet] = {}
 
 
 @dataclass(frozen=True)
@@ -445,11 +447,38 @@ def _collect(rules_dir: Path) -> tuple[RuleSet, list[Problem]]:
     return ruleset, problems
 
 
+def _files_key(rules_dir: Path) -> tuple[tuple[str, bytes], ...]:
+    """Each rule file's path and content: changes when one does.
+
+    The content rather than the modification time, which can stay the same when a
+    file is rewritten within the file system's clock tick (a test, an editor).
+    """
+    key: list[tuple[str, bytes]] = []
+    for path in _rule_files(rules_dir):
+        try:
+            key.append((str(path), path.read_bytes()))
+        except OSError:
+            continue  # _collect reports the unreadable file
+    return tuple(key)
+
+
 def load_rules(rules_dir: Path) -> RuleSet:
-    """Load and validate every rule file; raises ScorecardError listing every problem."""
-    ruleset, problems = _collect(Path(rules_dir))
+    """Load and validate every rule file; raises ScorecardError listing every problem.
+
+    A folder loaded before, with every file unchanged (same paths and contents),
+    gives the RuleSet parsed then: a replay or a scan calls this
+    once per run, and parsing the TOML files cost more than matching a message.
+    """
+    rules_dir = Path(rules_dir)
+    key = (str(rules_dir.resolve()), _files_key(rules_dir))
+    cached = _LOADED.get(key)
+    if cached is not None:
+        return cached
+    ruleset, problems = _collect(rules_dir)
     if problems:
         raise ScorecardError(str(rules_dir), problems)
+    _LOADED.clear()  # one folder's rules at a time: a long process edits its rules
+    _LOADED[key] = ruleset
     return ruleset
 
 
