@@ -112,9 +112,19 @@ class RuleMatcher:
         for column, present in enumerate(words):
             for value in present:
                 entries += self._index.get((column, value), ())
-        orders = {
-            e.order for e in entries if all(self._holds(n, words) for n in e.needs)
-        }
+        orders: set[int] = set()
+        for entry in entries:
+            if entry.order in orders:
+                continue  # a rule already found needs no other pattern checked
+            for need in entry.needs:
+                if need.regex is None:
+                    # The common case, inlined: a call per need cost more than it.
+                    if need.values.isdisjoint(words[_COLUMNS[need.attr]]):
+                        break
+                elif not self._holds(need, words):
+                    break
+            else:
+                orders.add(entry.order)
         return sorted(orders)
 
     def __call__(
