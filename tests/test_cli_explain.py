@@ -112,3 +112,17 @@ def test_config_check_warns_what_scan_would_refuse(cli, tmp_path):
     code, out, _ = cli("config", "check", path)
     assert code == 0
     assert "host is empty" in out and "oauth2_token_command" in out and "campaign is not set" in out
+
+
+def test_config_check_reports_missing_rules_and_dst_hours_together(cli, tmp_path):
+    from pathlib import Path
+
+    example = (Path(__file__).resolve().parents[1] / "campaign.example.toml").read_text()
+    campaign = tmp_path / "campaign.toml"
+    campaign.write_text(example.replace("[dealers.hours]\nmon", '[dealers.hours]\nsun = ["02:00-03:00"]\nmon', 1))
+    settings = tmp_path / "settings.toml"
+    settings.write_text(f'rules_dir = "{tmp_path / "no-rules"}"\ncampaign = "{campaign}"\n')
+    code, out, err = cli("config", "check", settings)
+    assert code == 2
+    assert "no-rules/scorecard.toml" in err
+    assert "02:00-03:00" in err and "does not exist" in err and "exists twice" in err

@@ -14,6 +14,7 @@ from test_web_support import CAMPAIGN, CASE, case_url, post_form
 pytest_plugins = ["test_web_support"]
 
 PIPELINE = Path(__file__).parents[1] / "src" / "replyaudit" / "pipeline.py"
+DOUBTS = Path(__file__).parents[1] / "src" / "replyaudit" / "doubts.py"
 
 
 def _rows(text: str, delimiter: str = ";") -> list[dict[str, str]]:
@@ -129,7 +130,8 @@ def test_export_every_pipeline_flag_has_a_french_label():
     """Each flag the pipeline can raise has a French label for exports and the page."""
     from replyaudit.export import FLAG_LABELS
 
-    raised = set(re.findall(r'flags\.append\("([a-z_]+)"\)', PIPELINE.read_text()))
+    source = PIPELINE.read_text() + DOUBTS.read_text()
+    raised = set(re.findall(r'flags\.append\("([a-z_]+)"\)', source))
     assert raised, "no flags found in pipeline.py"
     assert raised <= set(FLAG_LABELS), raised - set(FLAG_LABELS)
     assert FLAG_LABELS["new_mail_after_approval"] == "courriel reçu après approbation"

@@ -232,3 +232,42 @@ def test_pipeline_reply_from_another_dealer_puts_the_case_under_review(corpus_di
     assert "uncertain_match" in result.flags
     assert all(answer.needs_review for answer in result.answers.values())
     assert any("valbreze" in answer.note for answer in result.answers.values())
+
+
+def test_pipeline_image_only_reply_is_flagged_not_read_as_saying_nothing(cli, corpus_dir, tmp_path):
+    case = "c01-montverac-prix-nx"
+    corpus = _single_case_corpus(corpus_dir, tmp_path, case)
+    folder = corpus / "cases" / case
+    next(folder.glob("02-*.eml")).unlink()
+    (folder / "02-image.eml").write_bytes(
+        b"Received: by mx.example-shopper.fr; Mon, 16 Mar 2026 11:12:47 +0100\r\n"
+        b"From: Guillaume Ferrandou <g.ferrandou@lexus-montverac.fr>\r\n"
+        b"To: claire.morel+mv01@example-shopper.fr\r\nSubject: Re: Prix NX\r\n"
+        b"Date: Mon, 16 Mar 2026 11:12:40 +0100\r\nMessage-ID: <img1@lexus-montverac.fr>\r\n"
+        b"MIME-Version: 1.0\r\nContent-Type: multipart/related; boundary=\"b1\"\r\n\r\n"
+        b"--b1\r\nContent-Type: text/html; charset=utf-8\r\n\r\n<html><body><img src=\"cid:scan1\"></body></html>\r\n"
+        b"--b1\r\nContent-Type: image/png\r\nContent-ID: <scan1>\r\nContent-Transfer-Encoding: base64\r\n\r\n"
+        b"iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk+M9QDwADhgGAWjR9awAAAABJRU5ErkJggg==\r\n"
+        b"--b1--\r\n"
+    )
+    result = _replay_json(cli, corpus, tmp_path)[case]
+    assert "no_readable_text" in result["flags"]
+    assert all(answer["needs_review"] for answer in result["answers"].values())
+
+
+def test_calibrate_corpus_without_cases_says_so_and_exits_non_zero(cli, corpus_dir, tmp_path):
+    target = tmp_path / "vide"
+    (target / "cases").mkdir(parents=True)
+    shutil.copy(corpus_dir / "campaign.toml", target / "campaign.toml")
+    code, out, err = cli("calibrate", target, "--format", "json")
+    assert code == 1 and "found none" in err
+    assert json.loads(out)["overall"]["agreement"] is None
+
+
+def test_corpus_unknown_question_key_in_expected_names_the_key(cli, corpus_dir, tmp_path):
+    corpus = _single_case_corpus(corpus_dir, tmp_path, "c01-montverac-prix-nx")
+    path = corpus / "cases" / "c01-montverac-prix-nx" / "case.toml"
+    path.write_text(path.read_text() + 'bogus_question = "yes"\n')
+    code, out, _ = cli("replay", corpus, "--database", tmp_path / "db.sqlite3")
+    assert "expected.bogus_question" in out and "a question key of the scorecard" in out
+    assert "remove the key" in out

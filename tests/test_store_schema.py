@@ -80,3 +80,17 @@ def test_store_manual_match_is_not_replaced_by_automatic_one(tmp_path):
         store.put_match("c", digest, "q2", "manual", 1.0, "{}", manual=True)
         store.put_match("c", digest, "q1", "address", 0.9, "{}")
         assert store.get_match("c", digest)["inquiry_id"] == "q2"
+
+
+def test_store_read_only_folder_is_named_as_the_cause(tmp_path, monkeypatch):
+    """Root ignores permissions, so the read-only folder is simulated through os.access."""
+    import os
+
+    import replyaudit.store as store_module
+
+    monkeypatch.setattr(store_module.os, "access", lambda path, mode: False)
+    text = Store._open_problem(tmp_path / "db.sqlite3", sqlite3.OperationalError("unable to open database file"))
+    assert "read-only" in text and "writable folder" in text and "--database" in text
+    monkeypatch.setattr(store_module.os, "access", os.access)
+    text = Store._open_problem(tmp_path / "db.sqlite3", sqlite3.DatabaseError("file is not a database"))
+    assert "expected a replyaudit SQLite database" in text

@@ -38,7 +38,7 @@ class Calibration:
 
     @property
     def overall_agreement(self) -> float:
-        return float(self.report["overall"]["agreement"])
+        return float(self.report["overall"]["agreement"] or 0.0)
 
 
 def calibrate(replayed: ReplayReport, scorecard: Scorecard) -> Calibration:
@@ -100,7 +100,7 @@ def calibrate(replayed: ReplayReport, scorecard: Scorecard) -> Calibration:
         "rejected": [str(p) for p in replayed.rejected],
         "questions": questions,
         "overall": {
-            "agreement": agree_all / total_all if total_all else 0.0,
+            "agreement": agree_all / total_all if total_all else None,
             "score_mae": sum(score_errors) / len(score_errors) if score_errors else 0.0,
             "answers": total_all,
             "disagreements": len(disagreements),

@@ -211,6 +211,13 @@ def calibrate(
     else:
         for line in calibration_lines(result.report):
             typer.echo(line)
+    if not result.report["overall"]["answers"]:
+        typer.echo(
+            f"{corpus}: expected cases with [expected] answers to compare, found none "
+            f"({len(report.results)} case(s) analysed). Fix: check the corpus layout (FORMAT.md)",
+            err=True,
+        )
+        raise typer.Exit(1)
     incomplete = len(report.skipped) + len(report.rejected)
     if min_agreement is not None and incomplete:
         typer.echo(
@@ -392,23 +399,48 @@ def rules_check(
 def config_check(
     file: Annotated[Path, typer.Argument(help="Settings file to validate.")],
 ) -> None:
-    """Validate a settings file and its campaign; list every problem at once.
+    """Validate a settings file, its rules folder and its campaign; list every problem at once.
 
     Example: replyaudit config check config.example.toml
     """
     from replyaudit.campaign import load_campaign
+    from replyaudit.checks import check_rules
+    from replyaudit.clock import dst_problems
+    from replyaudit.scorecard import load_scorecard
 
     settings = load_settings(file)
-    typer.echo(
-        f"ok: {file} (database {settings.storage.database_path}, rules {settings.rules_dir})"
-    )
+    typer.echo(f"ok: {file} (database {settings.storage.database_path})")
+    problems: list[str] = []
+    try:
+        load_scorecard(settings.rules_dir)
+        problems += [
+            line
+            for line in check_rules(settings.rules_dir)
+            if not line.startswith("ok")
+        ]
+    except ReplyAuditError as exc:
+        problems.append(str(exc))
+    if not problems:
+        typer.echo(f"ok: rules {settings.rules_dir}")
+    if settings.campaign is not None:
+        try:
+            campaign = load_campaign(settings.campaign)
+        except ReplyAuditError as exc:
+            problems.append(str(exc))
+        else:
+            this_year = datetime.now().year
+            for dealer in campaign.dealers:
+                problems += dst_problems(dealer, (this_year, this_year + 1))
+            typer.echo(
+                f"ok: campaign {settings.campaign}: {len(campaign.dealers)} dealer(s), "
+                f"{len(campaign.inquiries)} inquiry(ies)"
+            )
     for note in scan_readiness(settings):
         typer.echo(f"warning: scan will refuse to run: {note}")
-    if settings.campaign is not None:
-        campaign = load_campaign(settings.campaign)
-        typer.echo(
-            f"ok: campaign {settings.campaign}: {len(campaign.dealers)} dealer(s), {len(campaign.inquiries)} inquiry(ies)"
-        )
+    for problem in problems:
+        typer.echo(f"error: {problem}", err=True)
+    if problems:
+        raise typer.Exit(2)
 
 
 def _instant(text: str | None) -> datetime | None:

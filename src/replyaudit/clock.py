@@ -375,3 +375,25 @@ class DealerClock:
             intervals=intervals,
             explanation=timeline(self, start, end, spans, minutes, bucket),
         )
+
+
+def dst_problems(dealer: Dealer, years: tuple[int, ...]) -> list[str]:
+    """Opening times that do not exist, or exist twice, on the DST change days of `years`.
+
+    A measurement would stop on them only when it reaches that date; this finds them now.
+    """
+    zone = ZoneInfo(dealer.timezone)
+    problems = []
+    for year in years:
+        day = date(year, 1, 1)
+        while day.year == year:
+            noon = datetime.combine(day, time(12), zone)
+            before = datetime.combine(day - timedelta(days=1), time(12), zone)
+            if noon.utcoffset() != before.utcoffset():
+                for changed in (day - timedelta(days=1), day):
+                    try:
+                        DealerClock(dealer).day(changed)
+                    except ClockError as exc:
+                        problems.append(str(exc))
+            day += timedelta(days=1)
+    return sorted(set(problems))

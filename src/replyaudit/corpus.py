@@ -104,6 +104,16 @@ def _read_case(folder: Path, campaign: Campaign, scorecard: Scorecard) -> Corpus
         )
         expected = {}
     for key, value in expected.items():
+        if key not in scorecard.keys:
+            problems.append(
+                Problem(
+                    f"{path}: expected.{key}",
+                    f"a question key of the scorecard ({', '.join(scorecard.keys)})",
+                    repr(key),
+                    "remove the key or correct its name",
+                )
+            )
+            continue
         why = scorecard.check_value(key, value)
         if why:
             problems.append(
@@ -149,7 +159,9 @@ def load_corpus(root: Path, scorecard: Scorecard) -> Corpus:
     return Corpus(root, full, cases, skipped)
 
 
-def _unique_shoppers(cases: list[CorpusCase], skipped: list[Problem]) -> list[CorpusCase]:
+def _unique_shoppers(
+    cases: list[CorpusCase], skipped: list[Problem]
+) -> list[CorpusCase]:
     """Replies are matched by shopper address: two cases cannot share one."""
     owner: dict[str, str] = {}
     kept = []

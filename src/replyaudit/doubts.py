@@ -44,6 +44,13 @@ def mark_doubts(
         why = "INTERNALDATE and Received: disagree"
         answers = {**answers, **{k: _for_review(answers[k], why) for k in TIMING_KEYS}}
 
+    if any(not m.new_text.strip() for m, c, _ in received if c.kind == "personalised"):
+        # A personalised message with no readable text (images only): every answer drawn
+        # from text may be missing what the image says.
+        flags.append("no_readable_text")
+        why = "a reply has no readable text (images only)"
+        answers = {key: _for_review(answer, why) for key, answer in answers.items()}
+
     return answers, flags
 
 

@@ -46,6 +46,7 @@ FLAG_LABELS = {
     "uncertain_match": "rattachement incertain",
     "implausible_date": "date de message invraisemblable",
     "arrival_mismatch": "heure d'arrivée contradictoire",
+    "no_readable_text": "réponse sans texte lisible",
 }
 # French Excel splits a CSV into columns on ';' and reads accents right after a BOM.
 DEFAULT_DELIMITER = ";"
@@ -230,7 +231,7 @@ def check_delimiter(delimiter: str) -> str:
     """The CSV delimiter if it is one character other than a quote or a line break."""
     if len(delimiter) != 1 or delimiter in '"\r\n':
         raise ExportError(
-            f"CSV delimiter: expected one character such as ';' or ',', found {delimiter!r}. "
+            f"CSV delimiter: expected one character other than a quote or a line break, such as ';' or ',', found {delimiter!r}. "
             "Fix: --delimiter ';' (French Excel) or --delimiter ',' (programs)"
         )
     return delimiter

@@ -59,6 +59,9 @@ def calibration_lines(report: dict[str, Any]) -> Iterator[str]:
     for key, item in report["questions"].items():
         yield f"{item['number']:>2} {key:<24} {item['n']:>3} {_fmt(item['agreement'])} {_fmt(item['kappa'])}"
     overall = report["overall"]
+    if overall["agreement"] is None:
+        yield "no answers to compare: no case with [expected] answers was analysed"
+        return
     yield (
         f"overall agreement {overall['agreement']:.3f} on {overall['answers']} answers; "
         f"total score MAE {overall['score_mae']:.2f} point(s); "

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 import sqlite3
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -56,10 +57,27 @@ class Store(ReviewRecords):
             self.db.execute("PRAGMA synchronous = NORMAL")
             self.upgrade()
         except sqlite3.DatabaseError as exc:
-            raise StoreError(
-                f"{path}: expected a replyaudit SQLite database, found {exc}. "
-                "Fix: point [storage] database at another file, or move this one away"
-            ) from None
+            self.db.close()
+            raise StoreError(self._open_problem(path, exc)) from None
+
+    @staticmethod
+    def _open_problem(path: Path, exc: sqlite3.DatabaseError) -> str:
+        """Say why a database could not be used: a read-only place, or not a database."""
+        folder = path.parent
+        readonly = not os.access(folder, os.W_OK) or (
+            path.exists() and not os.access(path, os.W_OK)
+        )
+        if isinstance(exc, sqlite3.OperationalError) and readonly:
+            return (
+                f"{path}: expected a database in a writable folder (SQLite writes its journal "
+                f"beside it), found {folder} read-only ({exc}). Fix: make the folder writable, "
+                "or copy the database to a writable folder and point --database or "
+                "[storage] database at the copy"
+            )
+        return (
+            f"{path}: expected a replyaudit SQLite database, found {exc}. "
+            "Fix: point [storage] database at another file, or move this one away"
+        )
 
     def close(self) -> None:
         self.db.close()

@@ -108,7 +108,7 @@ def fold_tokens(doc: Doc) -> Doc:
             )
             _FOLDED[key] = ids
         folded[i] = ids
-    doc.from_array([NORM, LEMMA], folded)
+    doc.from_array([NORM, LEMMA], folded)  # type: ignore[arg-type]  # spaCy types it as thinc Ints2d, a numpy uint64 array at run time
     return doc
 
 

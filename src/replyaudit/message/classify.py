@@ -163,6 +163,18 @@ def classify_message(
     if content and (not signed or len(content) >= 2 and strong and len(msg.body) < 600):
         reasons = content + ([] if signed else ["no individual signature"])
         return Classification(kind=Kind.AUTO_ACK, reasons=reasons, confidence=0.7)
+    if not own.strip():
+        # Nothing to read: an image-only or empty message cannot be judged from its text.
+        what = (
+            f"{msg.inline_images} inline image(s)"
+            if msg.inline_images
+            else "an empty body"
+        )
+        return Classification(
+            kind=Kind.PERSONALISED,
+            reasons=[f"no readable text, only {what}: read it as an image"],
+            confidence=0.5,
+        )
     reasons = ["no automatic header or content cue"]
     if signed:
         reasons.append("signed by a named person")

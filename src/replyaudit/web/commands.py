@@ -28,14 +28,14 @@ def _settings(config: Path | None, database: Path | None) -> Settings:
 
 
 def check_can_serve(settings: Settings) -> None:
-    """Refuse a page that needs a login while no reviewer account exists."""
+    """Refuse an unusable database, and a page that needs a login while no reviewer exists."""
     from replyaudit.store import Store
     from replyaudit.web.app import ServeError, is_loopback, login_required_for
 
-    if not login_required_for(settings):
-        return
+    # Open the store first: a database that cannot be used is refused here, not with an
+    # error page on every request.
     with Store(settings.storage.database_path) as store:
-        if store.users():
+        if not login_required_for(settings) or store.users():
             return
     why = (
         "review.require_login is true"
