@@ -7,7 +7,7 @@ import re
 from collections.abc import Callable
 from datetime import date, datetime, time
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any, Literal, get_args
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import holidays as holidays_lib
@@ -24,16 +24,6 @@ from replyaudit.errors import ConfigError, Problem
 from replyaudit.validation import problems_from_validation, read_toml
 
 WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
-TOPICS = (
-    "price",
-    "availability",
-    "delivery",
-    "trade_in",
-    "financing",
-    "range",
-    "options",
-    "other",
-)
 Topic = Literal[
     "price",
     "availability",
@@ -44,6 +34,7 @@ Topic = Literal[
     "options",
     "other",
 ]
+TOPICS: tuple[str, ...] = get_args(Topic)
 
 _INTERVAL = re.compile(r"^\s*(\d{1,2}):(\d{2})\s*-\s*(\d{1,2}):(\d{2})\s*$")
 # French département numbers that the `holidays` package files under another code.

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 
+from replyaudit.campaign import TOPICS
 from replyaudit.checks.answer import make_answer
 from replyaudit.checks.phrases import Hit, PartAnalysis, hits_for
 from replyaudit.checks.rules import RuleSet
@@ -64,15 +65,8 @@ def check_answered_question(
     if topic == "other":
         cues = [
             e
-            for t in (
-                "price",
-                "availability",
-                "delivery",
-                "trade_in",
-                "financing",
-                "range",
-                "options",
-            )
+            for t in TOPICS
+            if t != "other"
             for e in _cues(parts, t, evasions | pointers)
         ]
         if cues:
