@@ -44,6 +44,13 @@ def scorecard():
     return load_scorecard(RULES)
 
 
+@pytest.fixture(scope="session")
+def rules():
+    from replyaudit.checks import load_rules
+
+    return load_rules(RULES)
+
+
 @pytest.fixture
 def cli(capsys):
     """Run the replyaudit command in this process; returns (exit code, stdout, stderr)."""

@@ -11,20 +11,9 @@ from replyaudit.checks import run_checks
 from replyaudit.checks.rules import load_rules
 from replyaudit.context import CaseContext
 from replyaudit.models import ParsedMessage
-from replyaudit.scorecard import load_scorecard
 
 ROOT = Path(__file__).resolve().parents[1]
 SIGNATURE = "Paul Martin\nConseiller commercial\nLexus Exempleville\nMobile : 06 12 34 56 78\np.martin@lexus-exempleville.fr"
-
-
-@pytest.fixture(scope="session")
-def scorecard():
-    return load_scorecard(ROOT / "rules")
-
-
-@pytest.fixture(scope="session")
-def rules():
-    return load_rules(ROOT / "rules")
 
 
 @pytest.fixture(scope="session")

@@ -12,20 +12,9 @@ from replyaudit.checks.rules import compile_pattern
 from replyaudit.context import CaseContext
 from replyaudit.errors import ScorecardError
 from replyaudit.models import ParsedMessage
-from replyaudit.scorecard import load_scorecard
 
 ROOT = Path(__file__).resolve().parents[1]
 BAD = ROOT / "fixtures" / "checks" / "bad_rules"
-
-
-@pytest.fixture(scope="session")
-def scorecard():
-    return load_scorecard(ROOT / "rules")
-
-
-@pytest.fixture(scope="session")
-def rules():
-    return load_rules(ROOT / "rules")
 
 
 @pytest.fixture(scope="session")
