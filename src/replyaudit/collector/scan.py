@@ -29,7 +29,7 @@ from replyaudit.collector.lock import ScanLock
 from replyaudit.config import Settings
 from replyaudit.errors import CollectorError, ConfigError, Problem
 from replyaudit.pipeline import Analyzer, ingest, load_parsed
-from replyaudit.store import Store, utcnow
+from replyaudit.store import Store, sha256_of, utcnow
 
 log = logging.getLogger(__name__)
 
@@ -188,24 +188,20 @@ def _keep_batch(
     folder: str,
     uidvalidity: int,
     batch: list[int],
-    kept: list[tuple[int, bytes, datetime | None]],
+    kept: list[tuple[int, bytes, datetime | None, str]],
     missing: list[tuple[int, str]],
     summary: ScanSummary,
 ) -> None:
     """Store one fetched batch and the folder's new highest UID in one transaction."""
     with store.transaction():
-        for uid, raw, when in kept:
-            digest, new = store.put_raw(raw)
-            store.add_source(
-                digest,
-                campaign=campaign,
-                origin=ORIGIN,
-                location=folder,
-                uidvalidity=uidvalidity,
-                uid=uid,
-                internaldate=when,
-            )
-            summary.new += int(new)
+        fresh = store.put_raws([(digest, raw) for _, raw, _, digest in kept])
+        store.add_sources(
+            [
+                (digest, campaign, ORIGIN, folder, uidvalidity, uid, when)
+                for uid, _, when, digest in kept
+            ]
+        )
+        summary.new += len(fresh)
         for uid, reason in missing:
             store.add_reject("", f"{folder} UID {uid}", reason)
         store.put_folder(folder, uidvalidity, batch[-1])
@@ -218,10 +214,10 @@ def _keep_batch(
 
 def _fetch_batch(
     client: IMAPClient, batch: list[int]
-) -> tuple[list[tuple[int, bytes, datetime | None]], list[tuple[int, str]]]:
+) -> tuple[list[tuple[int, bytes, datetime | None, str]], list[tuple[int, str]]]:
     """Fetch a batch; a UID answered without its body (e.g. a FLAGS-only update) is asked again alone."""
     response = client.fetch(batch, ["BODY.PEEK[]", "INTERNALDATE"])
-    kept: list[tuple[int, bytes, datetime | None]] = []
+    kept: list[tuple[int, bytes, datetime | None, str]] = []
     missing: list[tuple[int, str]] = []
     for uid in batch:
         data = response.get(uid) or {}
@@ -241,7 +237,11 @@ def _fetch_batch(
                 continue
             data = again
             raw = data[b"BODY[]"]
-        kept.append((uid, bytes(raw), _internaldate(data.get(b"INTERNALDATE"))))
+        body = bytes(raw)
+        # Hashed here, in the fetch thread, so it overlaps with storing the previous batch.
+        kept.append(
+            (uid, body, _internaldate(data.get(b"INTERNALDATE")), sha256_of(body))
+        )
     return kept, missing
 
 
