@@ -6,6 +6,7 @@ import re
 from datetime import UTC, datetime, timedelta
 from email.header import decode_header
 from email.utils import getaddresses, parsedate_to_datetime
+from functools import lru_cache
 
 from dateutil import parser as date_parser
 
@@ -14,6 +15,9 @@ from replyaudit.message.text import decode_bytes
 _ENCODED_WORD = re.compile(r"=\?[^?\s]+\?[bBqQ]\?[^?]*\?=")
 _BETWEEN_WORDS = re.compile(r"(\?=)\s+(=\?)")
 _MSGID = re.compile(r"<([^<>]+)>")
+_SURROGATE = re.compile("[\udc80-\udcff]")
+_FOLDING = re.compile(r"\r?\n[ \t]+")
+_TRAILING_COMMENT = re.compile(r"\s*\([^)]*\)\s*$")
 _TZ_NAMES = {
     "CET": 3600,
     "CEST": 7200,
@@ -45,9 +49,10 @@ def header_text(value: object, defects: list[str] | None = None) -> str:
     if value is None:
         return ""
     text = str(value)
-    if any("\udc80" <= ch <= "\udcff" for ch in text):
+    if not text.isascii() and _SURROGATE.search(text):
         text = decode_bytes(text.encode("ascii", "surrogateescape"), None, sink)
-    text = re.sub(r"\r?\n[ \t]+", " ", text).replace("\r", "").replace("\n", " ")
+    if "\n" in text or "\r" in text:
+        text = _FOLDING.sub(" ", text).replace("\r", "").replace("\n", " ")
     if "=?" not in text:
         return text.strip()
     # Adjacent encoded-words are one word: the space between them is not text.
@@ -70,9 +75,8 @@ def addresses(values: list[str], defects: list[str]) -> list[tuple[str, str]]:
     """(display name, lower-cased address) pairs of address headers."""
     decoded = [header_text(v, defects) for v in values]
     result: list[tuple[str, str]] = []
-    try:
-        pairs = getaddresses(decoded)
-    except Exception:  # noqa: BLE001
+    pairs = _getaddresses(tuple(decoded))
+    if pairs is None:
         defects.append("unparsable address header")
         return result
     for name, addr in pairs:
@@ -80,6 +84,15 @@ def addresses(values: list[str], defects: list[str]) -> list[tuple[str, str]]:
         if addr or name:
             result.append((name.strip().strip('"').strip(), addr))
     return result
+
+
+@lru_cache(maxsize=2048)
+def _getaddresses(decoded: tuple[str, ...]) -> tuple[tuple[str, str], ...] | None:
+    """getaddresses of decoded values, None if it raises; the same mailboxes recur."""
+    try:
+        return tuple(getaddresses(list(decoded)))
+    except Exception:  # noqa: BLE001
+        return None
 
 
 def message_ids(value: object, defects: list[str] | None = None) -> list[str]:
@@ -97,7 +110,7 @@ def parse_date(value: str) -> datetime | None:
     text = value.strip()
     if not text:
         return None
-    text = re.sub(r"\s*\([^)]*\)\s*$", "", text)
+    text = _TRAILING_COMMENT.sub("", text)
     try:
         parsed = parsedate_to_datetime(text)
     except (TypeError, ValueError, IndexError, OverflowError):
@@ -122,7 +135,7 @@ def parse_date(value: str) -> datetime | None:
 
 def received_date(value: str) -> datetime | None:
     """The date after the last ';' of a Received: header."""
-    text = re.sub(r"\r?\n[ \t]+", " ", str(value))
+    text = _FOLDING.sub(" ", str(value))
     if ";" not in text:
         return None
     return parse_date(text.rsplit(";", 1)[1])

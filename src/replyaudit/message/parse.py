@@ -66,6 +66,7 @@ KEPT_HEADERS = (
     "sender",
     "x-original-to",
 )
+_KEPT = frozenset(KEPT_HEADERS)
 _HEADER_LINE = re.compile(rb"^[!-9;-~]+[ \t]*:", re.MULTILINE)
 _PREFIXES = ("x-ms-exchange-", "x-autoreply", "x-auto")
 
@@ -175,19 +176,38 @@ def _parts(
 ARRIVAL_DISAGREEMENT = timedelta(minutes=15)
 
 
-def _topmost_received(msg: Message) -> datetime | None:
-    for value in msg.get_all("received") or []:
+class _Headers:
+    """The top-level header fields indexed once by lower-cased name (as Message.get_all)."""
+
+    def __init__(self, msg: Message) -> None:
+        self.order: list[tuple[str, object]] = []
+        self.by_name: dict[str, list[object]] = {}
+        for key, value in msg.items():
+            lower = key.lower()
+            self.order.append((lower, value))
+            self.by_name.setdefault(lower, []).append(value)
+
+    def get_all(self, name: str) -> list[object]:
+        return self.by_name.get(name, [])
+
+    def first(self, name: str) -> object | None:
+        values = self.by_name.get(name)
+        return values[0] if values else None
+
+
+def _topmost_received(fields: _Headers) -> datetime | None:
+    for value in fields.get_all("received"):
         return received_date(str(value))
     return None
 
 
 def _arrival(  # type: ignore[no-untyped-def]
-    msg: Message,
+    fields: _Headers,
     internaldate: datetime | None,
     date: datetime | None,
     defects: list[str],
 ):
-    received = _topmost_received(msg)
+    received = _topmost_received(fields)
     if internaldate is not None:
         aware = (
             internaldate if internaldate.tzinfo else internaldate.replace(tzinfo=UTC)
@@ -228,8 +248,8 @@ def parse_message(
         raise MessageError("not a message: MIME nesting too deep to read") from None
 
 
-def _one(msg: Message, name: str, defects: list[str]) -> str:
-    value = msg.get(name)
+def _one(fields: _Headers, name: str, defects: list[str]) -> str:
+    value = fields.first(name)
     return header_text(value, defects) if value is not None else ""
 
 
@@ -241,20 +261,20 @@ def _build(
     internaldate: datetime | None,
     defects: list[str],
 ) -> ParsedMessage:
-    senders = addresses([str(v) for v in msg.get_all("from") or []], defects)
+    fields = _Headers(msg)
+    senders = addresses([str(v) for v in fields.get_all("from")], defects)
     from_name, from_addr = senders[0] if senders else ("", "")
-    sender = addresses([str(v) for v in msg.get_all("sender") or []], defects)
-    date_text = _one(msg, "date", defects)
+    sender = addresses([str(v) for v in fields.get_all("sender")], defects)
+    date_text = _one(fields, "date", defects)
     date = parse_date(date_text) if date_text else None
     if date_text and date is None:
         defects.append(f"unreadable Date: {date_text[:60]!r}")
-    arrival, arrival_source = _arrival(msg, internaldate, date, defects)
+    arrival, arrival_source = _arrival(fields, internaldate, date, defects)
     kept: dict[str, str] = {}
-    for key in msg:
-        lower = key.lower()
-        wanted = lower in KEPT_HEADERS or lower.startswith(_PREFIXES)
+    for lower, value in fields.order:
+        wanted = lower in _KEPT or lower.startswith(_PREFIXES)
         if wanted and lower not in kept:
-            kept[lower] = _one(msg, key, defects)[:500]
+            kept[lower] = header_text(value, defects)[:500]
 
     plain, html, attachments, inline_images = _parts(msg, defects)
     html_image = False
@@ -281,7 +301,7 @@ def _build(
     split = split_signature(new_text, html_image=html_image)
 
     def ids(name: str) -> list[str]:
-        values = msg.get_all(name) or []
+        values = fields.get_all(name)
         return [i for v in values for i in message_ids(v, defects)]
 
     own = ids("message-id")
@@ -296,19 +316,17 @@ def _build(
         sender_addr=sender[0][1] if sender else "",
         reply_to=[
             a
-            for _, a in addresses(
-                [str(v) for v in msg.get_all("reply-to") or []], defects
-            )
+            for _, a in addresses([str(v) for v in fields.get_all("reply-to")], defects)
             if a
         ],
         to=[
             a
-            for _, a in addresses([str(v) for v in msg.get_all("to") or []], defects)
+            for _, a in addresses([str(v) for v in fields.get_all("to")], defects)
             if a
         ],
         cc=[
             a
-            for _, a in addresses([str(v) for v in msg.get_all("cc") or []], defects)
+            for _, a in addresses([str(v) for v in fields.get_all("cc")], defects)
             if a
         ],
         delivered_to=[
@@ -316,14 +334,14 @@ def _build(
             for _, a in addresses(
                 [
                     str(v)
-                    for v in (msg.get_all("delivered-to") or [])
-                    + (msg.get_all("x-original-to") or [])
+                    for v in fields.get_all("delivered-to")
+                    + fields.get_all("x-original-to")
                 ],
                 defects,
             )
             if a
         ],
-        subject=_one(msg, "subject", defects),
+        subject=_one(fields, "subject", defects),
         date=date,
         arrival=arrival,
         arrival_source=arrival_source,
