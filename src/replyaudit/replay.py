@@ -63,9 +63,11 @@ def replay(
                 )
             )
             continue
-        ingested = ingest(
-            store, raw, campaign=corpus.name, origin="corpus", location=str(path)
-        )
+        # One transaction per file: its raw bytes, source and parse land together.
+        with store.transaction():
+            ingested = ingest(
+                store, raw, campaign=corpus.name, origin="corpus", location=str(path)
+            )
         report.messages += 1
         folder_of[ingested.sha256] = case.id
         if ingested.parsed is None:
