@@ -130,31 +130,19 @@ class Store(ReviewRecords):
         )
         return digest, cursor.rowcount == 1
 
-    def put_raws(self, items: list[tuple[str, bytes]]) -> set[str]:
-        """Keep many raw messages whose sha256 the caller computed; returns the new ones.
+    def put_raws(self, items: list[tuple[str, bytes]]) -> int:
+        """Keep many raw messages whose sha256 the caller computed; returns how many were new.
 
-        The collector's batch path: one SELECT and one INSERT per batch instead of one
-        statement per message. Call inside a transaction.
+        The collector's batch path: one INSERT statement per batch instead of one per
+        message. Call inside a transaction.
         """
-        digests = [digest for digest, _ in items]
-        known: set[str] = set()
-        for start in range(0, len(digests), 500):
-            chunk = digests[start : start + 500]
-            marks = ",".join("?" * len(chunk))
-            rows = self.db.execute(
-                f"SELECT sha256 FROM raw_messages WHERE sha256 IN ({marks})", chunk
-            )
-            known.update(row[0] for row in rows)
-        fresh: dict[str, bytes] = {}
-        for digest, raw in items:
-            if digest not in known:
-                fresh.setdefault(digest, raw)
+        before = self.db.total_changes
         stamp = now_text()
         self.db.executemany(
             "INSERT OR IGNORE INTO raw_messages (sha256, raw, size, first_seen_at) VALUES (?, ?, ?, ?)",
-            [(digest, raw, len(raw), stamp) for digest, raw in fresh.items()],
+            [(digest, raw, len(raw), stamp) for digest, raw in items],
         )
-        return set(fresh)
+        return self.db.total_changes - before
 
     def add_sources(
         self,

@@ -201,7 +201,7 @@ def _keep_batch(
                 for uid, _, when, digest in kept
             ]
         )
-        summary.new += len(fresh)
+        summary.new += fresh
         for uid, reason in missing:
             store.add_reject("", f"{folder} UID {uid}", reason)
         store.put_folder(folder, uidvalidity, batch[-1])
