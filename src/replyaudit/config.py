@@ -77,7 +77,7 @@ class MailboxSettings(_Section):
         return self
 
     @model_validator(mode="after")
-    def _sent_apart(self) -> "MailboxSettings":
+    def _sent_apart(self) -> MailboxSettings:
         if self.sent_folder and self.sent_folder in self.folders:
             raise ValueError(
                 f"a sent_folder that is not also in folders; found {self.sent_folder!r} in both; "
