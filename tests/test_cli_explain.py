@@ -122,7 +122,7 @@ def test_config_check_reports_missing_rules_and_dst_hours_together(cli, tmp_path
     campaign.write_text(example.replace("[dealers.hours]\nmon", '[dealers.hours]\nsun = ["02:00-03:00"]\nmon', 1))
     settings = tmp_path / "settings.toml"
     settings.write_text(f'rules_dir = "{tmp_path / "no-rules"}"\ncampaign = "{campaign}"\n')
-    code, out, err = cli("config", "check", settings)
+    code, _, err = cli("config", "check", settings)
     assert code == 2
     assert "no-rules/scorecard.toml" in err
     assert "02:00-03:00" in err and "does not exist" in err and "exists twice" in err

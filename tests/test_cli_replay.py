@@ -68,6 +68,8 @@ def test_calibrate_json_has_the_documented_keys(cli, corpus_dir):
 def test_calibrate_min_agreement_above_reach_exits_non_zero(cli, corpus_dir):
     code, _, err = cli("calibrate", corpus_dir, "--format", "json", "--min-agreement", "1.0")
     report_code, out, _ = cli("calibrate", corpus_dir, "--format", "json")
+    assert report_code == 0
+    assert (code == 1) == ("below --min-agreement" in err)
     agreement = json.loads(out)["overall"]["agreement"]
     assert code == (1 if agreement < 1.0 else 0)
     code, _, _ = cli("calibrate", corpus_dir, "--format", "json", "--min-agreement", "0.0")
@@ -109,7 +111,7 @@ def test_replay_bad_cases_are_reported_and_the_rest_still_runs(cli, corpus_copy,
 
 
 def test_replay_missing_corpus_folder_is_one_clear_error(cli, tmp_path):
-    code, out, err = cli("replay", tmp_path / "absent", "--database", tmp_path / "db.sqlite3")
+    code, _, err = cli("replay", tmp_path / "absent", "--database", tmp_path / "db.sqlite3")
     assert code != 0
     assert "absent" in err and "Fix" in err
     assert "Traceback" not in err
@@ -124,8 +126,9 @@ def test_replay_broken_campaign_lists_problems(cli, corpus_copy, tmp_path):
 
 
 def test_every_command_help_has_an_example(cli):
-    from replyaudit.cli import app
     import typer.main
+
+    from replyaudit.cli import app
 
     group = typer.main.get_command(app)
     names = []

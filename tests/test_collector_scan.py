@@ -271,7 +271,7 @@ def test_scan_connection_failures_exit_4_with_one_line_and_write_nothing(
         config.write_text(
             "\n".join(line for line in text if not line.startswith("ca_file")) + "\n"
         )
-    code, out, err = cli("scan", "--config", config)
+    code, _, err = cli("scan", "--config", config)
     assert code == 4, err
     assert expected in err
     assert len(err.strip().splitlines()) == 1
@@ -281,7 +281,7 @@ def test_scan_connection_failures_exit_4_with_one_line_and_write_nothing(
 def test_scan_stops_with_75_when_another_scan_holds_the_lock(cli, live):
     settings = load_settings(live)
     with ScanLock(lock_path(settings)):
-        code, out, err = cli("scan", "--config", live)
+        code, _, err = cli("scan", "--config", live)
     assert code == 75
     assert "another scan is running" in err
     assert cli("scan", "--config", live)[0] == 0

@@ -48,10 +48,12 @@ def test_collect_folder_refetches_a_uid_answered_with_flags_only(tmp_path):
 
 
 def test_scan_lock_refuses_a_second_holder(tmp_path):
-    with ScanLock(tmp_path / "scan.lock"):
-        with pytest.raises(LockHeldError) as caught:
-            with ScanLock(tmp_path / "scan.lock"):
-                pass
+    with (
+        ScanLock(tmp_path / "scan.lock"),
+        pytest.raises(LockHeldError) as caught,
+        ScanLock(tmp_path / "scan.lock"),
+    ):
+        pass
     assert caught.value.exit_code == 75
     with ScanLock(tmp_path / "scan.lock"):
         pass

@@ -1,5 +1,6 @@
 """A no-reply sender alone does not make a message automatic: CRM platforms relay advisors."""
 
+from datetime import UTC
 from pathlib import Path
 
 from replyaudit.campaign import load_campaign
@@ -32,12 +33,12 @@ def test_classify_unsigned_acknowledgement_from_no_reply_stays_automatic():
 
 
 def test_parse_internaldate_far_from_received_is_used_and_recorded():
-    from datetime import datetime, timezone
+    from datetime import datetime
 
     path = next((HELDOUT.parent / "corpus").glob("cases/c01-*/02-*.eml"))
-    late = datetime(2026, 12, 3, 18, 31, tzinfo=timezone.utc)
+    late = datetime(2026, 12, 3, 18, 31, tzinfo=UTC)
     parsed = parse_message(path.read_bytes(), internaldate=late)
     assert parsed.arrival == late and parsed.arrival_source == "internaldate"
     assert any(d.startswith("arrival mismatch") for d in parsed.defects)
-    close = parse_message(path.read_bytes(), internaldate=datetime(2026, 3, 16, 10, 13, tzinfo=timezone.utc))
+    close = parse_message(path.read_bytes(), internaldate=datetime(2026, 3, 16, 10, 13, tzinfo=UTC))
     assert not any(d.startswith("arrival mismatch") for d in close.defects)

@@ -68,7 +68,7 @@ def test_calibrate_min_agreement_fails_when_cases_were_skipped(cli, corpus_dir, 
     target = _single_case_corpus(corpus_dir, tmp_path, "c01-montverac-prix-nx")
     shutil.copytree(corpus_dir / "cases" / "c02-montverac-dispo-rx", target / "cases" / "c02-montverac-dispo-rx")
     (target / "cases" / "c02-montverac-dispo-rx" / "case.toml").unlink()
-    code, out, err = cli("calibrate", target, "--min-agreement", "0.5")
+    code, _, err = cli("calibrate", target, "--min-agreement", "0.5")
     assert code == 1
     assert "skipped" in err
 
@@ -88,6 +88,7 @@ def test_replay_of_an_approved_case_prints_the_approved_total(cli, corpus_dir, t
                       "within_2_working_days", "arrival checked by hand", "alice")
         approve(store, "corpus:corpus", case, "alice")
     code, out, _ = cli("replay", corpus, "--database", db)
+    assert code == 0
     line = next(line for line in out.splitlines() if line.startswith(case))
     assert "18/29" in line and "approved" in line
 
@@ -140,7 +141,7 @@ def test_corpus_folder_decides_the_match_and_the_matcher_disagreement_is_reporte
 
 def test_pipeline_a_failing_check_flags_its_case_and_the_run_goes_on(corpus_dir, tmp_path, monkeypatch):
     """A defect in the checks (simulated: no real input is known to cause one) stops nothing."""
-    import replyaudit.pipeline as pipeline
+    from replyaudit import pipeline
     from replyaudit.config import default_rules_dir
     from replyaudit.replay import replay
     from replyaudit.store import Store
@@ -190,10 +191,10 @@ def _live_analysis(corpus_dir, tmp_path, extra: dict[str, bytes], cases=None):
 
 def test_pipeline_unmatched_mail_flags_only_the_cases_it_may_belong_to(corpus_dir, tmp_path):
     stray = (
-        "From: Pierre Roche <p.roche@lexus-valbreze.fr>\r\nTo: inconnu+zz99@example-shopper.fr\r\n"
-        "Subject: Votre visite\r\nDate: Tue, 05 May 2026 10:00:00 +0200\r\nMessage-ID: <stray@lexus-valbreze.fr>\r\n"
-        "Content-Type: text/plain; charset=utf-8\r\n\r\nBonjour,\r\nMerci pour votre visite.\r\n"
-    ).encode()
+        b"From: Pierre Roche <p.roche@lexus-valbreze.fr>\r\nTo: inconnu+zz99@example-shopper.fr\r\n"
+        b"Subject: Votre visite\r\nDate: Tue, 05 May 2026 10:00:00 +0200\r\nMessage-ID: <stray@lexus-valbreze.fr>\r\n"
+        b"Content-Type: text/plain; charset=utf-8\r\n\r\nBonjour,\r\nMerci pour votre visite.\r\n"
+    )
     cases = {"c01-montverac-prix-nx", "c04-valbreze-reprise-chr", "c05-valbreze-loa-nx"}
     results, summary = _live_analysis(corpus_dir, tmp_path, {"stray.eml": stray}, cases)
     assert len(summary.unmatched) == 1
@@ -221,11 +222,11 @@ def test_pipeline_reply_dated_decades_early_is_set_aside_not_the_first_reply(cor
 
 def test_pipeline_reply_from_another_dealer_puts_the_case_under_review(corpus_dir, tmp_path):
     stray = (
-        "From: Pierre Roche <p.roche@lexus-valbreze.fr>\r\nTo: claire.morel+mv01@example-shopper.fr\r\n"
-        "Subject: Votre projet NX\r\nDate: Tue, 17 Mar 2026 10:00:00 +0100\r\nMessage-ID: <other@lexus-valbreze.fr>\r\n"
-        "Content-Type: text/plain; charset=utf-8\r\n\r\nBonjour Madame,\r\nJe vous propose un essai du NX.\r\n"
-        "Cordialement,\r\nPierre Roche\r\nConseiller commercial\r\n"
-    ).encode()
+        b"From: Pierre Roche <p.roche@lexus-valbreze.fr>\r\nTo: claire.morel+mv01@example-shopper.fr\r\n"
+        b"Subject: Votre projet NX\r\nDate: Tue, 17 Mar 2026 10:00:00 +0100\r\nMessage-ID: <other@lexus-valbreze.fr>\r\n"
+        b"Content-Type: text/plain; charset=utf-8\r\n\r\nBonjour Madame,\r\nJe vous propose un essai du NX.\r\n"
+        b"Cordialement,\r\nPierre Roche\r\nConseiller commercial\r\n"
+    )
     case = "c01-montverac-prix-nx"
     results, _ = _live_analysis(corpus_dir, tmp_path, {"stray.eml": stray}, {case})
     result = results[case]
@@ -269,5 +270,6 @@ def test_corpus_unknown_question_key_in_expected_names_the_key(cli, corpus_dir, 
     path = corpus / "cases" / "c01-montverac-prix-nx" / "case.toml"
     path.write_text(path.read_text() + 'bogus_question = "yes"\n')
     code, out, _ = cli("replay", corpus, "--database", tmp_path / "db.sqlite3")
+    assert code == 0  # the bad case is skipped, the run goes on
     assert "expected.bogus_question" in out and "a question key of the scorecard" in out
     assert "remove the key" in out
