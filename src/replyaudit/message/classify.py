@@ -3,15 +3,21 @@
 from __future__ import annotations
 
 from replyaudit.campaign import Campaign, Inquiry
-from replyaudit.message import cues
+from replyaudit.config import default_rules_dir
+from replyaudit.message.cues import Cues, load_cues
 from replyaudit.models import Classification, Kind, ParsedMessage
+
+
+def _cues() -> Cues:
+    """The cue families of the default rules folder (rules/messages.toml), cached."""
+    return load_cues(default_rules_dir())
 
 
 def _local(addr: str) -> str:
     return addr.split("@", 1)[0] if "@" in addr else addr
 
 
-def _header_cues(msg: ParsedMessage) -> list[str]:
+def _header_cues(msg: ParsedMessage, cues: Cues) -> list[str]:
     """Reasons the headers give for an automatic message (empty when they say nothing)."""
     h = msg.headers
     reasons: list[str] = []
@@ -31,22 +37,22 @@ def _header_cues(msg: ParsedMessage) -> list[str]:
             reasons.append(f"Exchange generated it ({value[:40]})")
     if h.get("x-auto-response-suppress") and reasons:
         reasons.append("X-Auto-Response-Suppress set")
-    if cues.NO_REPLY_LOCAL.match(_local(msg.from_addr)):
+    if cues.no_reply_sender.match(_local(msg.from_addr)):
         reasons.append(f"no-reply sender {msg.from_addr}")
     return reasons
 
 
-def _is_bounce(msg: ParsedMessage) -> list[str]:
+def _is_bounce(msg: ParsedMessage, cues: Cues) -> list[str]:
     reasons: list[str] = []
     ctype = msg.headers.get("content-type", "").lower()
     if "multipart/report" in ctype and "delivery-status" in ctype:
         reasons.append("multipart/report; report-type=delivery-status (RFC 3464)")
     if (
-        cues.DAEMON_LOCAL.match(_local(msg.from_addr))
+        cues.daemon_sender.match(_local(msg.from_addr))
         or "mail delivery" in msg.from_name.lower()
     ):
         reasons.append(f"sent by the mail system ({msg.from_addr or msg.from_name})")
-    if cues.BOUNCE_SUBJECT.search(msg.subject):
+    if cues.bounce_subject.search(msg.subject):
         reasons.append(f"subject of a delivery failure: {msg.subject[:60]!r}")
     if msg.headers.get("x-failed-recipients"):
         reasons.append("X-Failed-Recipients header")
@@ -81,29 +87,30 @@ def classify_message(
     if shopper:
         return Classification(kind=Kind.INQUIRY, reasons=[shopper], confidence=1.0)
 
-    bounce = _is_bounce(msg)
+    cues = _cues()
+    bounce = _is_bounce(msg, cues)
     if bounce:
         return Classification(kind=Kind.BOUNCE, reasons=bounce, confidence=0.98)
 
-    headers = _header_cues(msg)
+    headers = _header_cues(msg, cues)
     own = msg.new_text or msg.text
     subject = msg.subject
     content: list[str] = []
-    ack = cues.ACK_BODY.search(own)
+    ack = cues.acknowledgement_body.search(own)
     if ack:
         content.append(f"acknowledgement phrasing: {ack.group(0)!r}")
-    recap = cues.RECAP_LINE.findall(msg.body)
+    recap = cues.form_recap_line.findall(msg.body)
     if len(recap) >= 2:
         content.append(f"recap of the form's fields ({len(recap)} lines)")
-    placeholder = cues.PLACEHOLDER.search(own)
+    placeholder = cues.placeholder.search(own)
     if placeholder:
         content.append(f"unfilled placeholder {placeholder.group(0)!r}")
 
-    survey = cues.SURVEY_BODY.search(own)
-    newsletter = cues.NEWSLETTER_BODY.search(own)
+    survey = cues.survey_body.search(own)
+    newsletter = cues.newsletter_body.search(own)
     bulk = bool(msg.headers.get("list-unsubscribe") or msg.headers.get("list-id"))
     automatic = bool(headers) or bulk
-    if survey and (automatic or cues.SURVEY_SENDER.match(_local(msg.from_addr))):
+    if survey and (automatic or cues.survey_sender.match(_local(msg.from_addr))):
         return Classification(
             kind=Kind.OTHER,
             reasons=[f"satisfaction survey: {survey.group(0)!r}", *headers],
@@ -111,7 +118,7 @@ def classify_message(
         )
     if (
         newsletter
-        and (bulk or automatic or cues.SURVEY_SENDER.match(_local(msg.from_addr)))
+        and (bulk or automatic or cues.survey_sender.match(_local(msg.from_addr)))
         and not content
     ):
         reasons = [f"newsletter or marketing: {newsletter.group(0)!r}", *headers]
@@ -119,8 +126,8 @@ def classify_message(
             reasons.append("List-Unsubscribe/List-Id headers")
         return Classification(kind=Kind.OTHER, reasons=reasons, confidence=0.9)
 
-    ooo_subject = cues.OOO_SUBJECT.search(subject)
-    ooo_body = cues.OOO_BODY.search(own)
+    ooo_subject = cues.out_of_office_subject.search(subject)
+    ooo_body = cues.out_of_office_body.search(own)
     auto_replied = "auto-replied" in msg.headers.get("auto-submitted", "").lower()
     if ooo_body and (headers or ooo_subject):
         reasons = [f"absence phrasing: {ooo_body.group(0)!r}", *headers]

@@ -1,83 +1,317 @@
-"""Cue lists the classifier reads: header values and French/English phrasings, as data.
+"""Loads the classifier's cue families from rules/messages.toml, validated all at once.
 
-Each entry names the phrasing family it targets; none names a dealer, person or town.
+Each family is a list of regex alternatives, each with an id and a note on the phrasing
+it targets; they are joined with "|", wrapped in the family's prefix and suffix and
+compiled with its flags. A broken file raises ScorecardError listing every problem.
 """
 
 from __future__ import annotations
 
 import re
+import tomllib
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
 
-# Local parts of addresses that nobody reads (no-reply senders, robots).
-NO_REPLY_LOCAL = re.compile(
-    r"^(no[-_.]?reply|do[-_.]?not[-_.]?reply|ne[-_.]?pas[-_.]?r[ée]pondre|nepasrepondre|"
-    r"noreponse|no[-_.]?response|notifications?|automate?|robot|mailer|bounces?)([-+_.].*)?$",
-    re.IGNORECASE,
+from replyaudit.errors import Problem, ScorecardError
+
+CUES_FILE = "messages.toml"
+
+# Every family the classifier reads, with the phrasing it stands for.
+FAMILIES = (
+    "no_reply_sender",
+    "daemon_sender",
+    "bounce_subject",
+    "out_of_office_subject",
+    "out_of_office_body",
+    "acknowledgement_body",
+    "form_recap_line",
+    "placeholder",
+    "survey_body",
+    "newsletter_body",
+    "survey_sender",
 )
-# Local parts and names that send delivery status notifications.
-DAEMON_LOCAL = re.compile(
-    r"^(mailer-daemon|postmaster|mail-daemon|mdaemon)$", re.IGNORECASE
-)
-BOUNCE_SUBJECT = re.compile(
-    r"undeliver|returned\s+mail|delivery\s+(status\s+notification|failure|has\s+failed)|"
-    r"non\s+remis|non\s+distribu|[ée]chec\s+(de\s+(la\s+)?)?(remise|distribution|"
-    r"livraison)|mail\s+delivery\s+failed|failure\s+notice|remise\s+impossible",
-    re.IGNORECASE,
-)
-# Subjects of out-of-office and vacation notices.
-OOO_SUBJECT = re.compile(
-    r"r[ée]ponse\s+automatique|automatic\s+reply|auto(matic)?[-\s]?reply|absen(ce|t)|"
-    r"out\s+of\s+(the\s+)?office|cong[ée]s|vacation|autoreply",
-    re.IGNORECASE,
-)
-# Body phrasing of an absence: the author or the site is away for a while.
-OOO_BODY = re.compile(
-    r"\bje\s+suis\s+(actuellement\s+)?absente?\b|\bpendant\s+mon\s+absence\b|"
-    r"\ben\s+cong[ée]s?\b|\bferm[ée]e?s?\s+(pour|du|jusqu)|\bde\s+retour\s+(le|lundi|mardi|"
-    r"mercredi|jeudi|vendredi|samedi|d[eè]s)\b|\bacc[eè]s\s+limit[ée]\s+[àa]\s+ma\s+"
-    r"messagerie|\bout\s+of\s+(the\s+)?office\b|\bi\s+am\s+(currently\s+)?away\b|"
-    r"\bd[eè]s\s+(mon|notre)\s+retour\b|\br[ée]ouverture\b",
-    re.IGNORECASE,
-)
-# Body phrasing of an automatic acknowledgement.
-ACK_BODY = re.compile(
-    r"message\s+(est\s+)?(envoy[ée]\s+)?automatique|envoy[ée]\s+automatiquement|"
-    r"g[ée]n[ée]r[ée]\s+automatiquement|merci\s+de\s+ne\s+pas\s+(y\s+)?r[ée]pondre|"
-    r"ne\s+pas\s+r[ée]pondre\s+[àa]\s+ce|accus[ée]\s+de\s+r[ée]ception|"
-    r"(avons|a)\s+bien\s+(été\s+)?re[çc]u|a\s+bien\s+[ée]t[ée]\s+(re[çc]ue|transmise|"
-    r"enregistr[ée]e)|nous\s+accusons\s+r[ée]ception|r[ée]capitulatif\s+de\s+votre|"
-    r"(un|l.un\s+de\s+nos)\s+conseillers?\s+(vous\s+)?(contactera|recontactera|"
-    r"reviendra)|vous\s+(contactera|recontactera|r[ée]pondra)\s+(dans\s+les\s+(plus\s+)?"
-    r"(brefs|meilleurs)|tr[eè]s\s+(prochainement|rapidement)|sous\s+\d+)|"
-    r"this\s+is\s+an\s+automated|do\s+not\s+reply\s+to\s+this|we\s+have\s+received\s+"
-    r"your\s+(request|message)",
-    re.IGNORECASE,
-)
-# Form recap lines ("Nom : …", "Téléphone : …") and unfilled merge fields.
-RECAP_LINE = re.compile(
-    r"^\s*(nom|pr[ée]nom|e-?mail|t[ée]l[ée]phone|mod[eè]le|concession|message|"
-    r"v[ée]hicule|civilit[ée]|code\s+postal|demande)\s*:\s*\S",
-    re.IGNORECASE | re.MULTILINE,
-)
-PLACEHOLDER = re.compile(
-    r"\{\{\s*\w+\s*\}\}|\[\s*(pr[ée]nom|nom|first_?name|last_?name|name)\s*\]|"
-    r"%[A-Z_]{3,}%|\$\{\w+\}|<<\s*\w+\s*>>|#\w+#",
-    re.IGNORECASE,
-)
-# Surveys, newsletters and marketing: automatic and not an answer.
-SURVEY_BODY = re.compile(
-    r"questionnaire\s+de\s+satisfaction|enqu[êe]te\s+de\s+satisfaction|votre\s+avis\s+"
-    r"(compte|nous\s+int[ée]resse|nous\s+aide)|donnez[-\s]nous\s+votre\s+avis|"
-    r"r[ée]pondre\s+au\s+questionnaire|satisfaction\s+survey|rate\s+your\s+experience",
-    re.IGNORECASE,
-)
-NEWSLETTER_BODY = re.compile(
-    r"lettre\s+d.information|newsletter|vous\s+recevez\s+cet\s+e-?mail\s+car|"
-    r"se\s+d[ée]sinscrire|pour\s+vous\s+d[ée]sinscrire|d[ée]sabonner|unsubscribe|"
-    r"version\s+en\s+ligne|voir\s+la\s+version\s+web|view\s+in\s+(your\s+)?browser",
-    re.IGNORECASE,
-)
-SURVEY_SENDER = re.compile(
-    r"^(satisfaction|enquetes?|survey|avis|feedback|news(letter)?|marketing|info(s)?|"
-    r"communication|promo)",
-    re.IGNORECASE,
-)
+_FLAGS = {
+    "IGNORECASE": re.IGNORECASE,
+    "MULTILINE": re.MULTILINE,
+    "DOTALL": re.DOTALL,
+}
+_FAMILY_KEYS = {"note", "flags", "prefix", "suffix", "entries"}
+_ENTRY_KEYS = {"id", "pattern", "note"}
+_ID = re.compile(r"^[a-z0-9][a-z0-9_.-]*$")
+
+
+@dataclass(frozen=True)
+class Cues:
+    """The compiled cue families, one regex each, and how many entries made them."""
+
+    no_reply_sender: re.Pattern[str]
+    daemon_sender: re.Pattern[str]
+    bounce_subject: re.Pattern[str]
+    out_of_office_subject: re.Pattern[str]
+    out_of_office_body: re.Pattern[str]
+    acknowledgement_body: re.Pattern[str]
+    form_recap_line: re.Pattern[str]
+    placeholder: re.Pattern[str]
+    survey_body: re.Pattern[str]
+    newsletter_body: re.Pattern[str]
+    survey_sender: re.Pattern[str]
+    count: int
+    source: str
+
+
+def _text(value: Any) -> str | None:
+    return value if isinstance(value, str) else None
+
+
+def _check_entry(
+    entry: Any, where: str, seen: dict[str, str], family: str
+) -> tuple[list[Problem], str | None]:
+    """Problems of one entry, and its pattern when it is usable."""
+    if not isinstance(entry, dict):
+        return [Problem(where, "a table {id, pattern, note}", repr(entry))], None
+    problems = [
+        Problem(
+            where,
+            f"keys among {sorted(_ENTRY_KEYS)}",
+            f"unknown key {k!r}",
+            "remove it or correct its spelling",
+        )
+        for k in entry
+        if k not in _ENTRY_KEYS
+    ]
+    ident = _text(entry.get("id"))
+    if ident is None or not _ID.match(ident):
+        problems.append(
+            Problem(
+                where,
+                "an id of lowercase letters, digits, '_', '.', '-'",
+                repr(entry.get("id")),
+                "give the entry a short stable id",
+            )
+        )
+    elif ident in seen:
+        problems.append(
+            Problem(
+                where,
+                "an id used once in the file",
+                f"duplicate id {ident!r} (first in [{seen[ident]}])",
+                "rename one of them",
+            )
+        )
+    else:
+        seen[ident] = family
+    note = _text(entry.get("note"))
+    if note is None or not note.strip():
+        problems.append(
+            Problem(
+                where,
+                "a note saying what phrasing the entry targets",
+                "no note" if "note" not in entry else repr(entry.get("note")),
+                'add note = "…"',
+            )
+        )
+    pattern = _text(entry.get("pattern"))
+    if pattern is None or not pattern:
+        problems.append(
+            Problem(
+                where,
+                "a non-empty regex pattern",
+                repr(entry.get("pattern")),
+                "write one regex alternative as a quoted string",
+            )
+        )
+        return problems, None
+    try:
+        alone = re.compile(pattern)
+    except re.error as exc:
+        problems.append(
+            Problem(
+                where,
+                "a valid regex alternative",
+                f"bad regex {pattern!r} ({exc})",
+                "correct the pattern (escape literal brackets)",
+            )
+        )
+        return problems, None
+    if alone.fullmatch(""):
+        problems.append(
+            Problem(
+                where,
+                "a pattern that needs at least one character",
+                f"{pattern!r}, which matches the empty string",
+                "make at least one part of it mandatory",
+            )
+        )
+        return problems, None
+    return problems, pattern
+
+
+def _compile_family(
+    name: str, table: Any, where: str, seen: dict[str, str]
+) -> tuple[list[Problem], re.Pattern[str] | None, int]:
+    """Problems of one family table, its compiled regex (when valid) and entry count."""
+    if not isinstance(table, dict):
+        return [Problem(where, "a table with entries", repr(table))], None, 0
+    problems = [
+        Problem(
+            where,
+            f"keys among {sorted(_FAMILY_KEYS)}",
+            f"unknown key {k!r}",
+            "remove it or correct its spelling",
+        )
+        for k in table
+        if k not in _FAMILY_KEYS
+    ]
+    if not _text(table.get("note")):
+        problems.append(
+            Problem(
+                where,
+                "a note saying what the family is for",
+                "no note",
+                'add note = "…"',
+            )
+        )
+    flags = 0
+    flag_names = table.get("flags", [])
+    if not isinstance(flag_names, list):
+        flag_names = [flag_names]
+    for flag in flag_names:
+        if flag in _FLAGS:
+            flags |= _FLAGS[flag]
+        else:
+            problems.append(
+                Problem(
+                    f"{where}.flags",
+                    f"flags among {sorted(_FLAGS)}",
+                    repr(flag),
+                    "remove it or correct its spelling",
+                )
+            )
+    affixes = []
+    for key in ("prefix", "suffix"):
+        value = table.get(key, "")
+        if not isinstance(value, str):
+            problems.append(Problem(f"{where}.{key}", "a quoted string", repr(value)))
+            value = ""
+        affixes.append(value)
+    entries = table.get("entries")
+    if not isinstance(entries, list) or not entries:
+        problems.append(
+            Problem(
+                f"{where}.entries",
+                "a non-empty list of [[entries]]",
+                repr(entries),
+                f"add [[{name}.entries]] tables",
+            )
+        )
+        return problems, None, 0
+    patterns: list[str] = []
+    for index, entry in enumerate(entries):
+        label = entry.get("id") if isinstance(entry, dict) else None
+        here = f"{where}.entries[{index}]" + (f"(id={label!r})" if label else "")
+        found, pattern = _check_entry(entry, here, seen, name)
+        problems += found
+        if pattern is not None:
+            patterns.append(pattern)
+    if problems:
+        return problems, None, len(entries)
+    source = affixes[0] + "|".join(patterns) + affixes[1]
+    try:
+        compiled = re.compile(source, flags)
+    except re.error as exc:
+        problems.append(
+            Problem(
+                where,
+                "prefix + entries + suffix forming a valid regex",
+                f"bad regex ({exc})",
+                "balance the prefix and suffix groups",
+            )
+        )
+        return problems, None, len(entries)
+    return problems, compiled, len(entries)
+
+
+def _read(path: Path) -> tuple[dict[str, Any] | None, list[Problem]]:
+    try:
+        return tomllib.loads(path.read_text(encoding="utf-8")), []
+    except FileNotFoundError:
+        return None, [
+            Problem(
+                str(path),
+                "the cue file of the classifier",
+                "no such file",
+                f"restore {CUES_FILE} in the rules folder",
+            )
+        ]
+    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
+        return None, [
+            Problem(
+                str(path),
+                "a readable UTF-8 TOML file",
+                str(exc),
+                "correct the line it names",
+            )
+        ]
+
+
+def _collect(rules_dir: Path) -> tuple[Cues | None, list[Problem]]:
+    """Every problem of rules_dir/messages.toml, and the cues when there is none."""
+    path = Path(rules_dir) / CUES_FILE
+    data, problems = _read(path)
+    if data is None:
+        return None, problems
+    problems += [
+        Problem(
+            f"{path}: [{name}]",
+            f"a cue family among {list(FAMILIES)}",
+            f"unknown family {name!r}",
+            "remove it or correct its spelling",
+        )
+        for name in data
+        if name not in FAMILIES
+    ]
+    seen: dict[str, str] = {}
+    compiled: dict[str, re.Pattern[str]] = {}
+    count = 0
+    for name in FAMILIES:
+        where = f"{path}: [{name}]"
+        if name not in data:
+            problems.append(
+                Problem(
+                    where,
+                    "this cue family",
+                    "nothing",
+                    f"add a [{name}] table with its [[{name}.entries]]",
+                )
+            )
+            continue
+        found, regex, size = _compile_family(name, data[name], where, seen)
+        problems += found
+        count += size
+        if regex is not None:
+            compiled[name] = regex
+    if problems:
+        return None, problems
+    return Cues(**compiled, count=count, source=str(path)), []
+
+
+@lru_cache(maxsize=8)
+def load_cues(rules_dir: Path) -> Cues:
+    """The cues of rules_dir/messages.toml, loaded once per folder and process."""
+    cues, problems = _collect(Path(rules_dir))
+    if cues is None:
+        raise ScorecardError(str(Path(rules_dir) / CUES_FILE), problems)
+    return cues
+
+
+def check_cues(rules_dir: Path) -> list[str]:
+    """Human lines for `replyaudit rules check`: 'ok: N cues in …' or the problems."""
+    rules_dir = Path(rules_dir)
+    cues, problems = _collect(rules_dir)
+    if cues is None:
+        return [f"error: {p}" for p in problems] + [
+            f"{len(problems)} problem(s) in {rules_dir / CUES_FILE}"
+        ]
+    return [f"ok: {cues.count} cues in {rules_dir.name}/{CUES_FILE}"]
