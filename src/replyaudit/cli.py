@@ -374,6 +374,7 @@ def rules_check(
     Example: replyaudit rules check rules/
     """
     from replyaudit.checks import check_rules
+    from replyaudit.message.cues import check_cues
     from replyaudit.scorecard import load_scorecard
 
     folder = rules_dir or load_settings(config).rules_dir
@@ -386,9 +387,8 @@ def rules_check(
     except ScorecardError as exc:
         typer.echo(f"error: {exc}")
         failed = True
-    lines = check_rules(
-        folder
-    )  # checked even when the scorecard fails: all problems at once
+    # Checked even when the scorecard fails: all problems at once.
+    lines = check_rules(folder) + check_cues(folder)
     for line in lines:
         typer.echo(line)
     if failed or any(not line.startswith("ok") for line in lines):
@@ -406,6 +406,7 @@ def config_check(
     from replyaudit.campaign import load_campaign
     from replyaudit.checks import check_rules
     from replyaudit.clock import dst_problems
+    from replyaudit.message.cues import check_cues
     from replyaudit.scorecard import load_scorecard
 
     settings = load_settings(file)
@@ -413,11 +414,8 @@ def config_check(
     problems: list[str] = []
     try:
         load_scorecard(settings.rules_dir)
-        problems += [
-            line
-            for line in check_rules(settings.rules_dir)
-            if not line.startswith("ok")
-        ]
+        lines = check_rules(settings.rules_dir) + check_cues(settings.rules_dir)
+        problems += [line for line in lines if not line.startswith("ok")]
     except ReplyAuditError as exc:
         problems.append(str(exc))
     if not problems:
