@@ -14,8 +14,8 @@ import typer
 
 from replyaudit import __version__
 from replyaudit.cli_options import ConfigOption, DatabaseOption
-from replyaudit.config import PROJECT_ROOT, Settings, load_settings, scan_readiness
-from replyaudit.errors import ReplyAuditError, ScorecardError
+from replyaudit.config import PROJECT_ROOT, Settings, load_settings
+from replyaudit.errors import ReplyAuditError
 from replyaudit.logs import setup_logging
 from replyaudit.models import Policy
 
@@ -27,12 +27,6 @@ app = typer.Typer(
     rich_markup_mode=None,
     pretty_exceptions_enable=False,
 )
-rules_app = typer.Typer(
-    help="Check the rule files of the scorecard.", no_args_is_help=True
-)
-app.add_typer(rules_app, name="rules")
-config_app = typer.Typer(help="Check a settings file.", no_args_is_help=True)
-app.add_typer(config_app, name="config")
 
 
 class PolicyChoice(StrEnum):
@@ -362,85 +356,6 @@ def inspect(
             typer.echo(line)
 
 
-@rules_app.command("check")
-def rules_check(
-    rules_dir: Annotated[
-        Path | None, typer.Argument(help="Rules folder (default: the configured one).")
-    ] = None,
-    config: ConfigOption = None,
-) -> None:
-    """Validate the scorecard and every rule file; list every problem at once.
-
-    Example: replyaudit rules check rules/
-    """
-    from replyaudit.checks import check_rules
-    from replyaudit.message.cues import check_cues
-    from replyaudit.scorecard import load_scorecard
-
-    folder = rules_dir or load_settings(config).rules_dir
-    failed = False
-    try:
-        card = load_scorecard(folder)
-        typer.echo(
-            f"ok: scorecard {card.name!r}, {len(card.questions)} questions, {card.max_points} points"
-        )
-    except ScorecardError as exc:
-        typer.echo(f"error: {exc}")
-        failed = True
-    # Checked even when the scorecard fails: all problems at once.
-    lines = check_rules(folder) + check_cues(folder)
-    for line in lines:
-        typer.echo(line)
-    if failed or any(not line.startswith("ok") for line in lines):
-        raise typer.Exit(2)
-
-
-@config_app.command("check")
-def config_check(
-    file: Annotated[Path, typer.Argument(help="Settings file to validate.")],
-) -> None:
-    """Validate a settings file, its rules folder and its campaign; list every problem at once.
-
-    Example: replyaudit config check config.example.toml
-    """
-    from replyaudit.campaign import load_campaign
-    from replyaudit.checks import check_rules
-    from replyaudit.clock import dst_problems
-    from replyaudit.message.cues import check_cues
-    from replyaudit.scorecard import load_scorecard
-
-    settings = load_settings(file)
-    typer.echo(f"ok: {file} (database {settings.storage.database_path})")
-    problems: list[str] = []
-    try:
-        load_scorecard(settings.rules_dir)
-        lines = check_rules(settings.rules_dir) + check_cues(settings.rules_dir)
-        problems += [line for line in lines if not line.startswith("ok")]
-    except ReplyAuditError as exc:
-        problems.append(str(exc))
-    if not problems:
-        typer.echo(f"ok: rules {settings.rules_dir}")
-    if settings.campaign is not None:
-        try:
-            campaign = load_campaign(settings.campaign)
-        except ReplyAuditError as exc:
-            problems.append(str(exc))
-        else:
-            this_year = datetime.now().year
-            for dealer in campaign.dealers:
-                problems += dst_problems(dealer, (this_year, this_year + 1))
-            typer.echo(
-                f"ok: campaign {settings.campaign}: {len(campaign.dealers)} dealer(s), "
-                f"{len(campaign.inquiries)} inquiry(ies)"
-            )
-    for note in scan_readiness(settings):
-        typer.echo(f"warning: scan will refuse to run: {note}")
-    for problem in problems:
-        typer.echo(f"error: {problem}", err=True)
-    if problems:
-        raise typer.Exit(2)
-
-
 def _instant(text: str | None) -> datetime | None:
     if text is None:
         return None
@@ -477,11 +392,13 @@ def _progress_bar(label: str):  # type: ignore[no-untyped-def]
 
 
 def _register_plugins() -> None:
+    from replyaudit.cli_checks import register as register_checks
     from replyaudit.collector.commands import register as register_collector
     from replyaudit.web.commands import register as register_web
 
     register_collector(app)
     register_web(app)
+    register_checks(app)
 
 
 _register_plugins()

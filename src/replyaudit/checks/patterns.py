@@ -1,4 +1,16 @@
-"""The token language of phrase rules, compiled to spaCy Matcher patterns (see rules.py)."""
+"""The token language of phrase rules, compiled to spaCy Matcher patterns.
+
+A pattern is a space-separated list of tokens, matched over accent-folded forms and
+lemmas:
+
+``word``       the token, lower-case without accents (``appelle``)
+``a|b``        any of those forms
+``stem*``      a form starting with ``stem`` (``appel*`` = appelle, appeler...)
+``~lemma``     the token's lemma (``~appeler``), also ``~a|b``
+``{0,3}``      from 0 to 3 tokens of anything
+``#num``       a number ('12', 'douze')
+``X?``         the token ``X`` is optional
+"""
 
 from __future__ import annotations
 

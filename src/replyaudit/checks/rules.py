@@ -3,17 +3,7 @@
 Two kinds of file:
 
 - ``kind = "phrases"``: ``[[rules]]`` of one question, each with an ``id``, a ``note``
-  on the phrasing it targets, and ``patterns`` written in a small token language
-  compiled to spaCy Matcher patterns over accent-folded forms and lemmas:
-
-  ``word``       the token, lower-case without accents (``appelle``)
-  ``a|b``        any of those forms
-  ``stem*``      a form starting with ``stem`` (``appel*`` = appelle, appeler...)
-  ``~lemma``     the token's lemma (``~appeler``), also ``~a|b``
-  ``{0,3}``      from 0 to 3 tokens of anything
-  ``#num``       a number ('12', 'douze')
-  ``X?``         the token ``X`` is optional
-
+  on the phrasing it targets, and ``patterns`` in the token language of patterns.py.
 - ``kind = "lexicon"``: ``[[entries]]`` of named term lists (other makes, brand labels,
   webmail domains, phone labels...), each with an ``id``, a ``note`` and ``terms``.
 """
