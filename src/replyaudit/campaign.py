@@ -339,7 +339,3 @@ def parse_campaign(data: dict[str, Any], source: str) -> Campaign:
 def load_campaign(path: Path) -> Campaign:
     """Read and validate a campaign TOML file (brand, dealers, inquiries)."""
     return parse_campaign(read_toml(path, "campaign"), str(path))
-
-
-def problem(source: str, key: str, expected: str, found: str, fix: str) -> Problem:
-    return Problem(f"{source}: {key}", expected, found, fix)

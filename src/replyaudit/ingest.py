@@ -5,7 +5,6 @@ from __future__ import annotations
 import logging
 from dataclasses import dataclass
 from datetime import datetime
-from pathlib import Path
 
 from replyaudit.errors import MessageError
 from replyaudit.message import parse_message
@@ -75,18 +74,3 @@ def load_parsed(store: Store, digest: str) -> ParsedMessage | None:
     if row is None or not row["parsed"]:
         return None
     return ParsedMessage.model_validate_json(row["parsed"])
-
-
-def ingest_paths(
-    store: Store, campaign_name: str, paths: list[Path], origin: str = "corpus"
-) -> list[Ingested]:
-    """Keep and parse files; an unreadable file is reported and the rest go on."""
-    done = []
-    for path in paths:
-        raw = path.read_bytes()
-        done.append(
-            ingest(
-                store, raw, campaign=campaign_name, origin=origin, location=str(path)
-            )
-        )
-    return done

@@ -14,7 +14,7 @@ from replyaudit.clock import DealerClock
 from replyaudit.context import CaseContext
 from replyaudit.doubts import mark_doubts
 from replyaudit.errors import ClockError, StoreError
-from replyaudit.ingest import Ingested, ingest, ingest_paths, load_parsed
+from replyaudit.ingest import Ingested, ingest, load_parsed
 from replyaudit.message import classify_message, match_message
 from replyaudit.models import (
     Answer,
@@ -49,7 +49,6 @@ __all__ = [
     "Analyzer",
     "Ingested",
     "ingest",
-    "ingest_paths",
     "load_parsed",
     "reanalyse",
 ]
@@ -59,7 +58,6 @@ __all__ = [
 class AnalysisSummary:
     results: list[CaseResult] = field(default_factory=list)
     unmatched: list[str] = field(default_factory=list)
-    rejected: int = 0
 
 
 def _shoppers(campaign: Campaign) -> dict[str, Inquiry]:

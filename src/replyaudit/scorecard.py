@@ -7,7 +7,7 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
-from replyaudit.errors import Problem, ScorecardError
+from replyaudit.errors import ScorecardError
 from replyaudit.models import AnswerValue
 from replyaudit.validation import problems_from_validation, read_toml
 
@@ -148,12 +148,3 @@ def load_scorecard(rules_dir: Path) -> Scorecard:
         raise ScorecardError(
             str(path), problems_from_validation(exc, data, str(path))
         ) from None
-
-
-def missing_file_problem(path: Path) -> Problem:
-    return Problem(
-        str(path),
-        "a scorecard file",
-        "no such file",
-        "point rules_dir at the project's rules/ folder",
-    )

@@ -159,14 +159,6 @@ class Store(ReviewRecords):
             ],
         )
 
-    def has_raw(self, digest: str) -> bool:
-        return (
-            self.db.execute(
-                "SELECT 1 FROM raw_messages WHERE sha256 = ?", (digest,)
-            ).fetchone()
-            is not None
-        )
-
     def get_raw(self, digest: str) -> bytes:
         row = self.db.execute(
             "SELECT raw FROM raw_messages WHERE sha256 = ?", (digest,)
@@ -200,11 +192,6 @@ class Store(ReviewRecords):
                 now_text(),
             ),
         )
-
-    def sources(self, digest: str) -> list[sqlite3.Row]:
-        return self.db.execute(
-            "SELECT * FROM message_sources WHERE sha256 = ? ORDER BY id", (digest,)
-        ).fetchall()
 
     def campaign_messages(self, campaign: str) -> list[str]:
         rows = self.db.execute(
@@ -306,13 +293,6 @@ class Store(ReviewRecords):
                 now_text(),
             ),
         )
-
-    def matches(self, campaign: str) -> list[sqlite3.Row]:
-        return self.db.execute(
-            "SELECT * FROM matches WHERE campaign = ? ORDER BY sha256", (campaign,)
-        ).fetchall()
-
-    # -- cases and answers -------------------------------------------------
 
     def get_case(self, campaign: str, inquiry_id: str) -> sqlite3.Row | None:
         return self.db.execute(
