@@ -138,8 +138,8 @@ class Store(ReviewRecords):
         """
         before = self.db.total_changes
         stamp = now_text()
-        self.db.executemany(
-            "INSERT OR IGNORE INTO raw_messages (sha256, raw, size, first_seen_at) VALUES (?, ?, ?, ?)",
+        self._insert_rows(
+            "INSERT OR IGNORE INTO raw_messages (sha256, raw, size, first_seen_at)",
             [(digest, raw, len(raw), stamp) for digest, raw in items],
         )
         return self.db.total_changes - before
@@ -150,14 +150,36 @@ class Store(ReviewRecords):
     ) -> None:
         """add_source for many (sha256, campaign, origin, location, uidvalidity, uid, internaldate)."""
         stamp = now_text()
-        self.db.executemany(
+        self._insert_rows(
             "INSERT OR IGNORE INTO message_sources (sha256, campaign, origin, location, uidvalidity, uid,"
-            " internaldate, seen_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+            " internaldate, seen_at)",
             [
                 (d, c, o, loc, v, u, when.isoformat() if when else None, stamp)
                 for d, c, o, loc, v, u, when in rows
             ],
         )
+
+    def _insert_rows(self, insert: str, rows: list[tuple[Any, ...]]) -> None:
+        """Run `insert` with a multi-row VALUES list, as few statements as SQLite's limits allow.
+
+        One statement per chunk instead of one per row (executemany) matters to the collector:
+        SQLite runs each statement without Python's GIL, so a long statement lets the fetch
+        thread parse the next IMAP batch meanwhile, where thousands of short ones would make
+        the two threads hand the GIL back and forth.
+        """
+        if not rows:
+            return
+        width = len(rows[0])
+        per_statement = max(
+            1, min(500, self.db.getlimit(sqlite3.SQLITE_LIMIT_VARIABLE_NUMBER) // width)
+        )
+        row_marks = "(" + ", ".join("?" * width) + ")"
+        for start in range(0, len(rows), per_statement):
+            chunk = rows[start : start + per_statement]
+            self.db.execute(
+                f"{insert} VALUES " + ", ".join([row_marks] * len(chunk)),
+                [value for row in chunk for value in row],
+            )
 
     def get_raw(self, digest: str) -> bytes:
         row = self.db.execute(
