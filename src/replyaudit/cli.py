@@ -341,14 +341,17 @@ def inspect(
         ),
     ] = None,
     output: FormatOption = Format.text,
+    config: ConfigOption = None,
 ) -> None:
     """Show how one message was understood: headers, arrival, class, new text, quote, signature.
+
+    The cues and checks come from the settings' rules_dir (--config), else the shipped rules.
 
     Example: replyaudit inspect fixtures/corpus/cases/c01-montverac-prix-nx/02-reponse-conseiller.eml --campaign fixtures/corpus/campaign.toml
     """
     from replyaudit.explain import inspect_file, inspect_lines
 
-    payload = inspect_file(file, campaign, case)
+    payload = inspect_file(file, campaign, case, load_settings(config).rules_dir)
     if output == Format.json:
         typer.echo(json.dumps(payload, ensure_ascii=False, indent=2, default=str))
     else:

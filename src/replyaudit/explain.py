@@ -116,10 +116,18 @@ def _case_campaign(case_dir: Path) -> tuple[Campaign, str]:
 
 
 def inspect_file(
-    path: Path, campaign_path: Path | None, case_dir: Path | None
+    path: Path,
+    campaign_path: Path | None,
+    case_dir: Path | None,
+    rules_dir: Path | None = None,
 ) -> dict[str, Any]:
-    """How one .eml was understood; with a campaign, its match; with a case, what each check found."""
+    """How one .eml was understood; with a campaign, its match; with a case, what each check found.
+
+    The classifier's cues and the checks come from `rules_dir` (the shipped rules if None).
+    """
+    from replyaudit.config import default_rules_dir
     from replyaudit.message import inspect_message
+    from replyaudit.message.cues import load_cues
 
     try:
         raw = path.read_bytes()
@@ -127,6 +135,8 @@ def inspect_file(
         raise MessageError(
             f"{path}: expected a readable .eml file, found {exc.strerror or exc}. Fix: check the path"
         ) from None
+    rules_dir = rules_dir or default_rules_dir()
+    cues = load_cues(rules_dir)
     campaign = None
     inquiry_id = None
     if case_dir is not None:
@@ -134,21 +144,20 @@ def inspect_file(
     elif campaign_path is not None:
         campaign = load_campaign(campaign_path)
     try:
-        payload = inspect_message(raw, source=str(path), campaign=campaign)
+        payload = inspect_message(raw, source=str(path), campaign=campaign, cues=cues)
     except MessageError as exc:
         raise MessageError(
             f"{path}: {exc}. The file is not changed; check it is a saved e-mail (.eml)"
         ) from None
     if campaign is not None and inquiry_id is not None:
-        payload["checks"] = _checks_for(raw, path, campaign, inquiry_id)
+        payload["checks"] = _checks_for(raw, path, campaign, inquiry_id, rules_dir)
     return payload
 
 
 def _checks_for(
-    raw: bytes, path: Path, campaign: Campaign, inquiry_id: str
+    raw: bytes, path: Path, campaign: Campaign, inquiry_id: str, rules_dir: Path
 ) -> dict[str, Any]:
     from replyaudit.checks import load_rules, run_checks
-    from replyaudit.config import default_rules_dir
     from replyaudit.context import CaseContext
     from replyaudit.message import parse_message
     from replyaudit.scorecard import load_scorecard
@@ -175,7 +184,6 @@ def _checks_for(
         inquiry_message=None,
         replies=[message],
     )
-    rules_dir = default_rules_dir()
     answers = run_checks(ctx, load_scorecard(rules_dir), load_rules(rules_dir))
     return {
         key: json.loads(answer.model_dump_json()) for key, answer in answers.items()

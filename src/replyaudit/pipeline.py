@@ -16,6 +16,7 @@ from replyaudit.doubts import mark_doubts
 from replyaudit.errors import ClockError, StoreError
 from replyaudit.ingest import Ingested, ingest, load_parsed
 from replyaudit.message import classify_message, match_message
+from replyaudit.message.cues import Cues, load_cues
 from replyaudit.models import (
     Answer,
     CaseMessage,
@@ -73,6 +74,8 @@ class Analyzer:
     campaign: Campaign
     scorecard: Scorecard
     rules: RuleSet | None = None
+    # The classifier's cues, from the same rules folder as `rules` (shipped ones if None).
+    cues: Cues | None = None
     policy: str = "open-hours"
     working_windows: int = 2
     now: datetime = field(default_factory=utcnow)
@@ -135,7 +138,7 @@ class Analyzer:
                 unmatched_for.update(concerned_inquiries(self.campaign, message, match))
                 continue
             classification = classify_message(
-                message, self.campaign, inquiries[match.inquiry_id]
+                message, self.campaign, inquiries[match.inquiry_id], self.cues
             )
             by_inquiry[match.inquiry_id].append((message, classification, match))
 
@@ -486,6 +489,7 @@ def reanalyse(
         campaign,
         load_scorecard(rules_dir),
         load_rules(rules_dir),
+        cues=load_cues(rules_dir),
         policy=policy,
         working_windows=working_windows,
         now=now or utcnow(),

@@ -11,6 +11,7 @@ from pathlib import Path
 from replyaudit.checks import load_rules
 from replyaudit.corpus import Corpus, load_corpus
 from replyaudit.errors import Problem
+from replyaudit.message.cues import load_cues
 from replyaudit.models import CaseResult
 from replyaudit.pipeline import Analyzer, ingest
 from replyaudit.scorecard import Scorecard, load_scorecard
@@ -45,6 +46,7 @@ def replay(
     started = utcnow()
     scorecard = scorecard or load_scorecard(rules_dir)
     rules = load_rules(rules_dir)
+    cues = load_cues(rules_dir)
     corpus = load_corpus(root, scorecard)
     report = ReplayReport(corpus=corpus, results=[], skipped=list(corpus.skipped))
 
@@ -89,6 +91,7 @@ def replay(
         corpus.campaign,
         scorecard,
         rules,
+        cues=cues,
         policy=policy,
         now=now or utcnow(),
         complete=now is None,

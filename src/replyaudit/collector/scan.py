@@ -294,6 +294,7 @@ def analyse(
     summary: ScanSummary,
 ) -> None:
     from replyaudit.checks import load_rules
+    from replyaudit.message.cues import load_cues
     from replyaudit.scorecard import load_scorecard
 
     if analysis_needed(store, name, campaign, summary):
@@ -305,6 +306,7 @@ def analyse(
             campaign,
             scorecard,
             rules,
+            cues=load_cues(settings.rules_dir),
             policy=settings.timing.policy,
             working_windows=settings.timing.working_windows,
             now=now,

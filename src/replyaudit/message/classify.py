@@ -8,8 +8,8 @@ from replyaudit.message.cues import Cues, load_cues
 from replyaudit.models import Classification, Kind, ParsedMessage
 
 
-def _cues() -> Cues:
-    """The cue families of the default rules folder (rules/messages.toml), cached."""
+def _default_cues() -> Cues:
+    """The cue families of the shipped rules folder, for callers without settings."""
     return load_cues(default_rules_dir())
 
 
@@ -80,14 +80,20 @@ def _is_shopper(
 
 
 def classify_message(
-    msg: ParsedMessage, campaign: Campaign, inquiry: Inquiry | None = None
+    msg: ParsedMessage,
+    campaign: Campaign,
+    inquiry: Inquiry | None = None,
+    cues: Cues | None = None,
 ) -> Classification:
-    """Classify one message: inquiry, personalised, auto_ack, out_of_office, bounce, other."""
+    """Classify one message: inquiry, personalised, auto_ack, out_of_office, bounce, other.
+
+    `cues` come from the run's rules folder (its messages.toml); the shipped ones otherwise.
+    """
     shopper = _is_shopper(msg, campaign, inquiry)
     if shopper:
         return Classification(kind=Kind.INQUIRY, reasons=[shopper], confidence=1.0)
 
-    cues = _cues()
+    cues = cues or _default_cues()
     bounce = _is_bounce(msg, cues)
     if bounce:
         return Classification(kind=Kind.BOUNCE, reasons=bounce, confidence=0.98)

@@ -10,7 +10,6 @@ from __future__ import annotations
 import re
 import tomllib
 from dataclasses import dataclass
-from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -297,12 +296,29 @@ def _collect(rules_dir: Path) -> tuple[Cues | None, list[Problem]]:
     return Cues(**compiled, count=count, source=str(path)), []
 
 
-@lru_cache(maxsize=8)
+_LOADED: dict[tuple[str, bytes], Cues] = {}
+
+
 def load_cues(rules_dir: Path) -> Cues:
-    """The cues of rules_dir/messages.toml, loaded once per folder and process."""
+    """The cues of rules_dir/messages.toml, compiled once per folder and file content.
+
+    Keyed by content, as load_rules is: a long process (the review page re-analysing
+    after an analyst edited the rules) reads the edited file, not the first one it saw.
+    """
+    path = Path(rules_dir) / CUES_FILE
+    try:
+        key = (str(path.resolve()), path.read_bytes())
+    except OSError:
+        key = None  # _collect reports the missing or unreadable file
+    if key is not None and key in _LOADED:
+        return _LOADED[key]
     cues, problems = _collect(Path(rules_dir))
     if cues is None:
-        raise ScorecardError(str(Path(rules_dir) / CUES_FILE), problems)
+        raise ScorecardError(str(path), problems)
+    if key is not None:
+        if len(_LOADED) >= 8:
+            _LOADED.clear()
+        _LOADED[key] = cues
     return cues
 
 

@@ -6,17 +6,22 @@ from typing import Any
 
 from replyaudit.campaign import Brand, Campaign
 from replyaudit.message.classify import classify_message
+from replyaudit.message.cues import Cues
 from replyaudit.message.match import match_message
 from replyaudit.message.parse import parse_message
 
 
 def inspect_message(
-    raw: bytes, *, source: str = "", campaign: Campaign | None = None
+    raw: bytes,
+    *,
+    source: str = "",
+    campaign: Campaign | None = None,
+    cues: Cues | None = None,
 ) -> dict[str, Any]:
     """Everything the analyzer understood of one message; raises MessageError if none."""
     msg = parse_message(raw, source=source)
     known = campaign or Campaign(brand=Brand(name=""), dealers=[])
-    classification = classify_message(msg, known)
+    classification = classify_message(msg, known, cues=cues)
     report: dict[str, Any] = {
         "source": source,
         "sha256": msg.sha256,
