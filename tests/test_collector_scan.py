@@ -377,3 +377,28 @@ def test_sqlite_file_is_a_valid_database_after_scan(live):
     scan(settings, analyse_mail=False)
     with sqlite3.connect(settings.storage.database_path) as db:
         assert db.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+
+
+def test_scan_of_a_new_campaign_file_warns_that_earlier_mail_went_to_the_old_one(
+    cli, live, tmp_path
+):
+    # The folder state is the mailbox's: after a switch to another campaign file, the
+    # mail read for the first campaign is not read again for the second. The operator
+    # must hear it, with the fix, rather than find empty cases.
+    assert cli("scan", "--config", live)[0] == 0
+    wave2 = tmp_path / "wave2.toml"
+    wave2.write_text(
+        (tmp_path / "campaign.toml").read_text(encoding="utf-8"), encoding="utf-8"
+    )
+    switched = tmp_path / "switched.toml"
+    switched.write_text(
+        live.read_text(encoding="utf-8").replace(str(tmp_path / "campaign.toml"), str(wave2)),
+        encoding="utf-8",
+    )
+
+    code, out, err = cli("scan", "--config", switched)
+
+    assert code == 0, err
+    assert "scan live:wave2: 0 new" in out
+    assert "live:wave2" in err and "live:campaign" in err
+    assert "[storage] database" in err

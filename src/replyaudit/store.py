@@ -444,6 +444,18 @@ class Store(ReviewRecords):
             (name, uidvalidity, highest_uid, now_text()),
         )
 
+    def imap_campaigns(self, unless: str) -> list[str]:
+        """Campaigns that scans stored mail for; empty at once when `unless` is one of them."""
+        if self.db.execute(
+            "SELECT 1 FROM message_sources WHERE campaign = ? AND origin = 'imap' LIMIT 1",
+            (unless,),
+        ).fetchone():
+            return []
+        rows = self.db.execute(
+            "SELECT DISTINCT campaign FROM message_sources WHERE origin = 'imap'"
+        ).fetchall()
+        return sorted(row[0] for row in rows)
+
     def unparsed_sources(self, campaign: str, origin: str) -> list[sqlite3.Row]:
         """Source rows of kept messages that were never parsed (kept by a scan, not yet analysed)."""
         return self.db.execute(

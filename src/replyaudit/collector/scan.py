@@ -114,6 +114,32 @@ def _lost(folder: str, summary: ScanSummary, exc: BaseException) -> CollectorErr
     )
 
 
+def earlier_campaign_warning(store: Store, name: str, folders: list[str]) -> str | None:
+    """Say so when the folders were read for another campaign and never for this one.
+
+    The folder state (highest UID) belongs to the mailbox, not to a campaign: mail
+    read before a switch to another campaign file is not read again for the new one.
+    """
+    others = store.imap_campaigns(unless=name)
+    if not others:
+        return None
+    read = []
+    for folder in folders:
+        row = store.get_folder(folder)
+        if row is not None and int(row["highest_uid"]) > 0:
+            read.append(f"{folder!r} up to UID {row['highest_uid']}")
+    if not read:
+        return None
+    earlier = ", ".join(others)
+    return (
+        f"campaign {name} has never been scanned, but this database already read "
+        f"{'; '.join(read)} for {earlier}: only mail arriving from now on reaches {name}. "
+        "Fix: keep one live campaign file and add each wave's inquiries to it, or set "
+        "[storage] database (or data_dir) to a new file so the first scan of this "
+        "campaign reads the mailbox from the start"
+    )
+
+
 def collect_folder(
     client: IMAPClient,
     store: Store,
@@ -349,6 +375,10 @@ def scan(
             on_connected()
         with Store(settings.storage.database_path) as store:
             scan_id = store.start_scan()
+            warning = earlier_campaign_warning(store, name, folders)
+            if warning:
+                summary.problems.append(warning)
+                log.warning("%s", warning)
             try:
                 for folder in folders:
                     try:
