@@ -138,11 +138,65 @@ def find_quote_start(lines: list[str]) -> int | None:
     return None
 
 
+def _is_quoted(line: str) -> bool:
+    return line.lstrip().startswith(">")
+
+
+def _answers_around_quote(lines: list[str], start: int) -> list[int] | None:
+    """Lines the author wrote between or below the "> " lines of the history at `start`.
+
+    Only for plain-text quoting ("> " lines, under an attribution 'Le … a écrit :' or
+    not), where answering point by point or below the quote is common. An unquoted line that
+    opens an older history (separator, header block, another attribution) ends the
+    search: from there on everything is history. None when the author wrote nothing
+    there, and for any other form of history.
+    """
+    first_quoted = next(
+        (i for i in range(start, min(start + 4, len(lines))) if _is_quoted(lines[i])),
+        None,
+    )
+    if first_quoted is None:
+        return None
+    attribution = " ".join(lines[start:first_quoted])
+    if first_quoted > start and (
+        not _WROTE.search(attribution) or QUOTE_MARK in attribution
+    ):
+        return None
+    answers: list[int] = []
+    for i in range(first_quoted + 1, len(lines)):
+        line = lines[i]
+        if _is_quoted(line) or not line.strip():
+            continue
+        if QUOTE_MARK in line or find_quote_start(lines[i : i + 4]) == 0:
+            break
+        answers.append(i)
+    return answers or None
+
+
 def split_quote(text: str) -> tuple[str, str]:
-    """(new text, quoted history) of a message text."""
+    """(new text, quoted history) of a message text.
+
+    Answers written between the quoted lines, or below them, belong to the new text
+    (see _answers_around_quote); a blank line separates them from what precedes.
+    """
     lines = text.split("\n")
     start = find_quote_start(lines)
     if start is None:
         return text.strip("\n"), ""
-    quoted = "\n".join(lines[start:]).replace(QUOTE_MARK, "").strip("\n")
-    return "\n".join(lines[:start]).rstrip(), quoted
+    answers = set(_answers_around_quote(lines, start) or ())
+    if not answers:
+        quoted = "\n".join(lines[start:]).replace(QUOTE_MARK, "").strip("\n")
+        return "\n".join(lines[:start]).rstrip(), quoted
+    new = lines[:start]
+    history: list[str] = []
+    for i in range(start, len(lines)):
+        if i in answers:
+            if i - 1 not in answers and new and new[-1].strip():
+                new.append("")
+            new.append(lines[i])
+        elif i - 1 in answers and not lines[i].strip() and i + 1 in answers:
+            new.append(lines[i])  # a blank line inside the author's answer
+        else:
+            history.append(lines[i])
+    quoted = "\n".join(history).replace(QUOTE_MARK, "").strip("\n")
+    return "\n".join(new).strip("\n").rstrip(), quoted
