@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import logging
 import time
+from collections import deque
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
@@ -35,6 +36,8 @@ log = logging.getLogger(__name__)
 
 ORIGIN = "imap"
 _PARSE_CHUNK = 200
+# Batches fetched ahead of the one being stored (held in memory: _AHEAD x batch_size).
+_AHEAD = 3
 
 
 @dataclass
@@ -187,22 +190,25 @@ def collect_folder(
         int(u) for u in client.search(["UID", f"{highest + 1}:*"]) if int(u) > highest
     )
     batches = [uids[i : i + batch_size] for i in range(0, len(uids), batch_size)]
-    # The next batch is fetched while this one is stored: the socket read and SQLite both
-    # release the GIL, so the two overlap. Only the worker thread touches the client.
+    # The following batches are fetched while this one is stored: the socket reads and
+    # SQLite release the GIL, so the two overlap. Up to _AHEAD batches wait fetched, so a
+    # slow commit (a WAL checkpoint syncing to disk) does not leave the connection idle.
+    # Only the worker thread touches the client; its batches run in order.
     with ThreadPoolExecutor(max_workers=1, thread_name_prefix="imap-fetch") as pool:
-        pending = pool.submit(_fetch_batch, client, batches[0]) if batches else None
-        for index, batch in enumerate(batches):
-            assert pending is not None
-            kept, missing = pending.result()
-            following = index + 1 < len(batches)
-            pending = (
-                pool.submit(_fetch_batch, client, batches[index + 1])
-                if following
-                else None
-            )
-            _keep_batch(
-                store, campaign, folder, uidvalidity, batch, kept, missing, summary
-            )
+        pending = deque(pool.submit(_fetch_batch, client, b) for b in batches[:_AHEAD])
+        try:
+            for index, batch in enumerate(batches):
+                kept, missing = pending.popleft().result()
+                if index + _AHEAD < len(batches):
+                    pending.append(
+                        pool.submit(_fetch_batch, client, batches[index + _AHEAD])
+                    )
+                _keep_batch(
+                    store, campaign, folder, uidvalidity, batch, kept, missing, summary
+                )
+        finally:
+            for future in pending:
+                future.cancel()  # after a failure: no fetch on a broken connection
     log.info(
         "folder %r: %d message(s) fetched above UID %d", folder, len(uids), highest
     )
