@@ -379,12 +379,13 @@ def test_sqlite_file_is_a_valid_database_after_scan(live):
         assert db.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
 
 
-def test_scan_of_a_new_campaign_file_warns_that_earlier_mail_went_to_the_old_one(
+def test_scan_of_a_renamed_campaign_file_takes_the_mail_read_for_the_old_name(
     cli, live, tmp_path
 ):
-    # The folder state is the mailbox's: after a switch to another campaign file, the
-    # mail read for the first campaign is not read again for the second. The operator
-    # must hear it, with the fix, rather than find empty cases.
+    # The folder state is the mailbox's: after the live campaign file is renamed (or a
+    # first scan ran with the wrong file), the mail read before is not fetched again.
+    # It was left filed under the old campaign, and every case of the new one scored
+    # 0/29. It is now filed under the new campaign too, and analysed with it.
     assert cli("scan", "--config", live)[0] == 0
     wave2 = tmp_path / "wave2.toml"
     wave2.write_text(
@@ -392,7 +393,9 @@ def test_scan_of_a_new_campaign_file_warns_that_earlier_mail_went_to_the_old_one
     )
     switched = tmp_path / "switched.toml"
     switched.write_text(
-        live.read_text(encoding="utf-8").replace(str(tmp_path / "campaign.toml"), str(wave2)),
+        live.read_text(encoding="utf-8").replace(
+            str(tmp_path / "campaign.toml"), str(wave2)
+        ),
         encoding="utf-8",
     )
 
@@ -400,5 +403,10 @@ def test_scan_of_a_new_campaign_file_warns_that_earlier_mail_went_to_the_old_one
 
     assert code == 0, err
     assert "scan live:wave2: 0 new" in out
-    assert "live:wave2" in err and "live:campaign" in err
-    assert "[storage] database" in err
+    assert "(66 read earlier for another campaign added)" in out
+    db = tmp_path / "data" / "replyaudit.sqlite3"
+    assert _answers(db, "live:wave2") == _answers(db, "live:campaign")
+    assert len(_answers(db, "live:wave2")) == 24
+
+    code, out, _ = cli("scan", "--config", switched)
+    assert code == 0 and "read earlier" not in out

@@ -444,17 +444,25 @@ class Store(ReviewRecords):
             (name, uidvalidity, highest_uid, now_text()),
         )
 
-    def imap_campaigns(self, unless: str) -> list[str]:
-        """Campaigns that scans stored mail for; empty at once when `unless` is one of them."""
-        if self.db.execute(
-            "SELECT 1 FROM message_sources WHERE campaign = ? AND origin = 'imap' LIMIT 1",
-            (unless,),
-        ).fetchone():
-            return []
-        rows = self.db.execute(
-            "SELECT DISTINCT campaign FROM message_sources WHERE origin = 'imap'"
-        ).fetchall()
-        return sorted(row[0] for row in rows)
+    def adopt_sources(self, campaign: str, origin: str, locations: list[str]) -> int:
+        """File under `campaign` the messages other campaigns got from these locations.
+
+        Returns how many source rows were added (none when it has them all already).
+        """
+        if not locations:
+            return 0
+        marks = ", ".join("?" * len(locations))
+        before = self.db.total_changes
+        with self.transaction():
+            self.db.execute(
+                "INSERT OR IGNORE INTO message_sources (sha256, campaign, origin, location,"
+                " uidvalidity, uid, internaldate, seen_at)"
+                " SELECT sha256, ?, origin, location, uidvalidity, uid, internaldate, ?"
+                f" FROM message_sources WHERE origin = ? AND campaign != ? AND location IN ({marks})"
+                " ORDER BY id",
+                (campaign, now_text(), origin, campaign, *locations),
+            )
+        return self.db.total_changes - before
 
     def unparsed_sources(self, campaign: str, origin: str) -> list[sqlite3.Row]:
         """Source rows of kept messages that were never parsed (kept by a scan, not yet analysed)."""

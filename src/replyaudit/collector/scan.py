@@ -51,6 +51,7 @@ class ScanSummary:
     rejected: int = 0
     errors: int = 0
     fetched: int = 0
+    adopted: int = 0  # kept earlier for another campaign from the same folders
     parsed: int = 0
     analysed: bool = False
     seconds: float = 0.0
@@ -61,6 +62,11 @@ class ScanSummary:
         return (
             f"scan {self.campaign}: {self.new} new, {self.matched} matched, {self.unmatched} unmatched, "
             f"{self.rejected} rejected, {self.errors} errors, {self.seconds:.2f} s"
+            + (
+                f" ({self.adopted} read earlier for another campaign added)"
+                if self.adopted
+                else ""
+            )
             + ("" if self.analysed else " (analysis skipped)")
         )
 
@@ -117,30 +123,24 @@ def _lost(folder: str, summary: ScanSummary, exc: BaseException) -> CollectorErr
     )
 
 
-def earlier_campaign_warning(store: Store, name: str, folders: list[str]) -> str | None:
-    """Say so when the folders were read for another campaign and never for this one.
+def adopt_earlier_mail(
+    store: Store, name: str, folders: list[str], summary: ScanSummary
+) -> None:
+    """Give this campaign the mail its folders already yielded to other campaigns.
 
-    The folder state (highest UID) belongs to the mailbox, not to a campaign: mail
-    read before a switch to another campaign file is not read again for the new one.
+    The folder state (highest UID) is the mailbox's, not a campaign's: after the live
+    campaign file is renamed or replaced, the mail read before is not fetched again.
+    It is in the store, so it is filed under this campaign too and analysed with it.
     """
-    others = store.imap_campaigns(unless=name)
-    if not others:
-        return None
-    read = []
-    for folder in folders:
-        row = store.get_folder(folder)
-        if row is not None and int(row["highest_uid"]) > 0:
-            read.append(f"{folder!r} up to UID {row['highest_uid']}")
-    if not read:
-        return None
-    earlier = ", ".join(others)
-    return (
-        f"campaign {name} has never been scanned, but this database already read "
-        f"{'; '.join(read)} for {earlier}: only mail arriving from now on reaches {name}. "
-        "Fix: keep one live campaign file and add each wave's inquiries to it, or set "
-        "[storage] database (or data_dir) to a new file so the first scan of this "
-        "campaign reads the mailbox from the start"
-    )
+    adopted = store.adopt_sources(name, ORIGIN, folders)
+    if adopted:
+        summary.adopted += adopted
+        log.info(
+            "campaign %s: %d message(s) read earlier from %s for another campaign added",
+            name,
+            adopted,
+            ", ".join(repr(f) for f in folders),
+        )
 
 
 def collect_folder(
@@ -309,7 +309,11 @@ def analysis_needed(
     store: Store, name: str, campaign: Campaign, summary: ScanSummary
 ) -> bool:
     """Whether anything can have changed: new mail, another campaign, or a case still waiting."""
-    if summary.parsed_digests or store.get_campaign(name) != campaign.model_dump_json():
+    if (
+        summary.parsed_digests
+        or summary.adopted
+        or store.get_campaign(name) != campaign.model_dump_json()
+    ):
         return True
     cases = store.cases(name)
     if len(cases) < len(campaign.inquiries):
@@ -381,10 +385,6 @@ def scan(
             on_connected()
         with Store(settings.storage.database_path) as store:
             scan_id = store.start_scan()
-            warning = earlier_campaign_warning(store, name, folders)
-            if warning:
-                summary.problems.append(warning)
-                log.warning("%s", warning)
             try:
                 for folder in folders:
                     try:
@@ -406,6 +406,7 @@ def scan(
                 raise
             finally:
                 _close(client)
+            adopt_earlier_mail(store, name, folders, summary)
             if analyse_mail:
                 parse_pending(store, name, summary)
                 analyse(settings, store, name, campaign, now or utcnow(), summary)
