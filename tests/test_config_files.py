@@ -96,7 +96,7 @@ def test_campaign_inquiry_with_unknown_dealer_is_refused():
         "dealers": [{"id": "a", "name": "A", "hours": {"mon": ["09:00-12:00"]}}],
         "inquiries": [{"id": "q1", "dealer": "zz", "shopper": "x+1@example.fr"}],
     }
-    with pytest.raises(ConfigError, match="unknown dealers"):
+    with pytest.raises(ConfigError, match=r"inquiries\[0\]\(id='q1'\)\.dealer.*'zz'"):
         parse_campaign(data, "c.toml")
 
 
@@ -158,3 +158,36 @@ def test_settings_numeric_bound_reads_as_a_value_not_as_pydantic_prose(tmp_path)
     with pytest.raises(ConfigError) as caught:
         load_settings(path)
     assert "expected a value greater than or equal to 1, found 0" in str(caught.value)
+
+
+def test_campaign_cross_checks_are_listed_with_field_errors_not_after_them():
+    # A new user fixed a typo in a topic, then found a duplicate id, then an unknown
+    # dealer: each hidden by the one before. All of them come at once now, each naming
+    # the inquiry and the value found.
+    data = {
+        "brand": {"name": "Lexus"},
+        "dealers": [{"id": "a", "name": "A", "hours": {"mon": ["09:00-12:00"]}}],
+        "inquiries": [
+            {"id": "q1", "dealer": "a", "shopper": "x+1@example.fr", "topic": "prix"},
+            {"id": "q1", "dealer": "a", "shopper": "x+2@example.fr"},
+            {"id": "q3", "dealer": "nowhere", "shopper": "x+3@example.fr"},
+        ],
+    }
+    with pytest.raises(ConfigError) as caught:
+        parse_campaign(data, "c.toml")
+    text = str(caught.value)
+    assert len(caught.value.problems) == 3, text
+    assert "'prix'" in text
+    assert "['q1']" in text and "more than once" in text
+    assert "inquiries[2](id='q3').dealer" in text and "'nowhere'" in text
+
+
+def test_campaign_every_bad_interval_of_a_day_is_listed():
+    data = {
+        "brand": {"name": "Lexus"},
+        "dealers": [{"id": "a", "name": "A", "hours": {"mon": ["25:00-26:00", "9h-12h"]}}],
+    }
+    with pytest.raises(ConfigError) as caught:
+        parse_campaign(data, "c.toml")
+    text = str(caught.value)
+    assert "25:00-26:00" in text and "9h-12h" in text

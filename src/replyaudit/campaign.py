@@ -16,6 +16,7 @@ from pydantic import (
     ConfigDict,
     Field,
     ValidationError,
+    ValidationInfo,
     field_validator,
     model_validator,
 )
@@ -68,6 +69,7 @@ def parse_interval(text: str) -> tuple[time, time]:
 
 
 def _check_intervals(items: list[str], where: str) -> list[str]:
+    _all_or_nothing(parse_interval, items)  # every bad interval, not just the first
     parsed = sorted(parse_interval(item) for item in items)
     for (_, end), (start, _) in itertools.pairwise(parsed):
         if start < end:
@@ -266,32 +268,16 @@ class Campaign(_Strict):
     inquiries: list[Inquiry] = Field(default_factory=list)
 
     @model_validator(mode="after")
-    def _references(self) -> Campaign:
-        ids = [d.id for d in self.dealers]
-        dupes = sorted({i for i in ids if ids.count(i) > 1})
-        if dupes:
-            raise ValueError(
-                f"unique dealer ids; found {dupes} more than once; fix: rename one of them"
-            )
-        known = set(ids)
-        bad = [q.id for q in self.inquiries if q.dealer not in known]
-        if bad:
-            raise ValueError(
-                f"inquiries whose dealer is one of {sorted(known)}; found unknown dealers in {bad}; fix: correct the dealer id"
-            )
-        shoppers = [q.shopper for q in self.inquiries]
-        shared = sorted({a for a in shoppers if shoppers.count(a) > 1})
-        if shared:
-            raise ValueError(
-                f"a shopper address of its own for each inquiry; found {shared} used more than once; "
-                "fix: give each inquiry its own (plus-)address, replies are matched by it"
-            )
-        qids = [q.id for q in self.inquiries]
-        qdupes = sorted({i for i in qids if qids.count(i) > 1})
-        if qdupes:
-            raise ValueError(
-                f"unique inquiry ids; found {qdupes} more than once; fix: rename one of them"
-            )
+    def _references(self, info: ValidationInfo) -> Campaign:
+        if info.context and info.context.get("references_checked"):
+            return self  # parse_campaign checked them on the raw data, with the rest
+        found = reference_problems(
+            [d.id for d in self.dealers],
+            [(q.id, q.dealer, q.shopper) for q in self.inquiries],
+        )
+        if found:
+            where, expected, value, fix = found[0]
+            raise ValueError(f"{expected}; found {value} at {where}; fix: {fix}")
         return self
 
     def dealer(self, dealer_id: str) -> Dealer:
@@ -307,12 +293,83 @@ class Campaign(_Strict):
         raise KeyError(inquiry_id)
 
 
+def reference_problems(
+    dealer_ids: list[Any], inquiries: list[tuple[Any, Any, Any]]
+) -> list[tuple[str, str, str, str]]:
+    """(where, expected, found, fix) of every reference between dealers and inquiries.
+
+    Unique dealer ids, unique inquiry ids, known dealers, one shopper address per
+    inquiry. `inquiries` holds (id, dealer, shopper) in file order.
+    """
+    found: list[tuple[str, str, str, str]] = []
+    dupes = sorted({str(i) for i in dealer_ids if dealer_ids.count(i) > 1})
+    if dupes:
+        found.append(
+            (
+                "dealers",
+                "unique dealer ids",
+                f"{dupes} more than once",
+                "rename one of them",
+            )
+        )
+    ids = [q[0] for q in inquiries]
+    qdupes = sorted({str(i) for i in ids if ids.count(i) > 1})
+    if qdupes:
+        found.append(
+            (
+                "inquiries",
+                "unique inquiry ids",
+                f"{qdupes} more than once",
+                "rename one of them",
+            )
+        )
+    known = sorted(str(i) for i in set(dealer_ids))
+    for index, (qid, dealer, _) in enumerate(inquiries):
+        if dealer not in dealer_ids:
+            found.append(
+                (
+                    f"inquiries[{index}](id={qid!r}).dealer",
+                    f"the id of a dealer of this file ({', '.join(known) or 'none'})",
+                    repr(dealer),
+                    "correct the dealer id",
+                )
+            )
+    shoppers = [str(q[2]).strip().lower() for q in inquiries if q[2]]
+    shared = sorted({a for a in shoppers if shoppers.count(a) > 1})
+    if shared:
+        found.append(
+            (
+                "inquiries",
+                "a shopper address of its own for each inquiry",
+                f"{shared} used more than once",
+                "give each inquiry its own (plus-)address, replies are matched by it",
+            )
+        )
+    return found
+
+
+def _raw_reference_problems(data: dict[str, Any], source: str) -> list[Problem]:
+    """reference_problems on the file's data as read, so they come with field errors."""
+
+    def rows(key: str) -> list[dict[str, Any]]:
+        value = data.get(key)
+        return (
+            [r for r in value if isinstance(r, dict)] if isinstance(value, list) else []
+        )
+
+    found = reference_problems(
+        [d.get("id") for d in rows("dealers")],
+        [(q.get("id"), q.get("dealer"), q.get("shopper")) for q in rows("inquiries")],
+    )
+    return [Problem(f"{source}: {w}", e, v, f) for w, e, v, f in found]
+
+
 def parse_campaign(data: dict[str, Any], source: str) -> Campaign:
     """Validate campaign data; every problem is reported at once in one ConfigError."""
-    problems: list[Problem] = []
+    problems = _raw_reference_problems(data, source)
     campaign = None
     try:
-        campaign = Campaign.model_validate(data)
+        campaign = Campaign.model_validate(data, context={"references_checked": True})
     except ValidationError as exc:
         problems += problems_from_validation(exc, data, source)
     for index, dealer in enumerate(
