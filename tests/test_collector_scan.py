@@ -410,3 +410,29 @@ def test_scan_of_a_renamed_campaign_file_takes_the_mail_read_for_the_old_name(
 
     code, out, _ = cli("scan", "--config", switched)
     assert code == 0 and "read earlier" not in out
+
+
+def test_scan_names_a_missing_non_ascii_folder_once_with_the_server_folders(
+    cli, server, tmp_path
+):
+    # A new user saw each missing folder twice (logged, then echoed), 'Envoyés' printed
+    # as 'Envoys' (the server's text decoded as ASCII) and a message ending in '..'.
+    seed_corpus(server, CORPUS)
+    campaign = write_live_campaign(CORPUS, tmp_path / "campaign.toml")
+    config = write_settings(
+        tmp_path / "c.toml",
+        server,
+        campaign,
+        tmp_path / "data",
+        folders=("INBOX",),
+        sent_folder="Envoyés",
+    )
+
+    code, _, err = cli("scan", "--config", config)
+
+    assert code == 1
+    lines = [line for line in err.splitlines() if "Envoyés" in line]
+    assert len(lines) == 1, err
+    assert "Envoys" not in err and ".." not in lines[0]
+    assert "'Réponses concessions'" in lines[0] and "'Sent'" in lines[0]
+    assert "sent_folder" in lines[0]

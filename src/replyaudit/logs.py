@@ -71,3 +71,8 @@ def setup_logging(verbose: int = 0, stream=None) -> None:  # type: ignore[no-unt
     logging.getLogger("imapclient").setLevel(
         logging.DEBUG if verbose >= 2 else logging.WARNING
     )
+    # It also warns, with the raw bytes, each time a server's text is not ASCII (a folder
+    # named "Envoyés" in an error): replyaudit's own message names the folder instead.
+    logging.getLogger("imapclient.util").setLevel(
+        logging.DEBUG if verbose >= 2 else logging.ERROR
+    )

@@ -60,8 +60,6 @@ def register(app: typer.Typer) -> None:
             Watcher(settings, analyse_mail=analyse, emit=typer.echo).run()
             return
         summary = run_scan(settings, analyse_mail=analyse)
-        typer.echo(summary.line())
-        for problem in summary.problems:
-            typer.echo(f"warning: {problem}", err=True)
+        typer.echo(summary.line())  # its problems were logged as they happened
         if summary.exit_code:
             raise typer.Exit(summary.exit_code)

@@ -12,6 +12,7 @@ A scan runs in three steps, each safe to interrupt:
 from __future__ import annotations
 
 import logging
+import re
 import time
 from collections import deque
 from collections.abc import Callable
@@ -143,6 +144,28 @@ def adopt_earlier_mail(
         )
 
 
+# Dovecot appends how long a command took: "(0.001 + 0.000 secs)."
+_SERVER_TIMING = re.compile(r"\s*\([\d.+ ]+secs?\)")
+
+
+def _unopened_folder(client: IMAPClient, folder: str, exc: IMAPClientError) -> str:
+    """The problem line for a folder the server would not open, with the ones it has."""
+    answer = _SERVER_TIMING.sub("", str(exc)).strip().rstrip(".")
+    # imapclient reads the server's text as ASCII and drops accented letters ("Envoys").
+    ascii_name = folder.encode("ascii", "ignore").decode()
+    if ascii_name != folder and ascii_name:
+        answer = answer.replace(ascii_name, folder)
+    try:
+        names = sorted(str(name) for _, _, name in client.list_folders())
+        known = f"; the server's folders are {', '.join(repr(n) for n in names)}"
+    except (IMAPClientError, OSError):
+        known = ""
+    return (
+        f"folder {folder!r}: expected a folder the server can open, found its refusal "
+        f"({answer}){known}. Fix: correct [mailbox] folders or sent_folder"
+    )
+
+
 def collect_folder(
     client: IMAPClient,
     store: Store,
@@ -158,10 +181,7 @@ def collect_folder(
         raise _lost(folder, summary, exc) from None
     except IMAPClientError as exc:
         summary.errors += 1
-        message = (
-            f"folder {folder!r}: expected a folder the server can open, found {exc}. "
-            "Fix: correct [mailbox] folders or sent_folder"
-        )
+        message = _unopened_folder(client, folder, exc)
         summary.problems.append(message)
         log.error("%s", message)
         return
