@@ -293,6 +293,11 @@ class Campaign(_Strict):
         raise KeyError(inquiry_id)
 
 
+def _repeated(values: list[Any]) -> list[str]:
+    """The values found more than once, sorted."""
+    return sorted({str(v) for v in values if values.count(v) > 1})
+
+
 def reference_problems(
     dealer_ids: list[Any], inquiries: list[tuple[Any, Any, Any]]
 ) -> list[tuple[str, str, str, str]]:
@@ -302,27 +307,20 @@ def reference_problems(
     inquiry. `inquiries` holds (id, dealer, shopper) in file order.
     """
     found: list[tuple[str, str, str, str]] = []
-    dupes = sorted({str(i) for i in dealer_ids if dealer_ids.count(i) > 1})
-    if dupes:
-        found.append(
-            (
-                "dealers",
-                "unique dealer ids",
-                f"{dupes} more than once",
-                "rename one of them",
+    for where, what, values in (
+        ("dealers", "dealer ids", dealer_ids),
+        ("inquiries", "inquiry ids", [q[0] for q in inquiries]),
+    ):
+        repeated = _repeated(values)
+        if repeated:
+            found.append(
+                (
+                    where,
+                    f"unique {what}",
+                    f"{repeated} more than once",
+                    "rename one of them",
+                )
             )
-        )
-    ids = [q[0] for q in inquiries]
-    qdupes = sorted({str(i) for i in ids if ids.count(i) > 1})
-    if qdupes:
-        found.append(
-            (
-                "inquiries",
-                "unique inquiry ids",
-                f"{qdupes} more than once",
-                "rename one of them",
-            )
-        )
     known = sorted(str(i) for i in set(dealer_ids))
     for index, (qid, dealer, _) in enumerate(inquiries):
         if dealer not in dealer_ids:
@@ -334,8 +332,7 @@ def reference_problems(
                     "correct the dealer id",
                 )
             )
-    shoppers = [str(q[2]).strip().lower() for q in inquiries if q[2]]
-    shared = sorted({a for a in shoppers if shoppers.count(a) > 1})
+    shared = _repeated([str(q[2]).strip().lower() for q in inquiries if q[2]])
     if shared:
         found.append(
             (
