@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import base64
 import binascii
+import codecs
 import re
 from email.message import Message
 
@@ -40,6 +41,23 @@ OMITTED = "[…]"
 CHARSET_SAMPLE_BYTES = 20_000
 
 
+def codec_for(charset: str) -> str:
+    """The Python codec for a declared charset: the superset mailers mean by it.
+    Raises LookupError if Python has no such codec."""
+    name = charset.strip().strip('"').lower()
+    return codecs.lookup(_SUPERSETS.get(name, name)).name
+
+
+def decode_declared(data: bytes, charset: str) -> str | None:
+    """`data` in the declared `charset`, read as the superset mailers mean by it; None
+    if the bytes are not valid in it. Raises LookupError for an unknown charset."""
+    name = codec_for(charset)
+    try:
+        return data.decode(name)
+    except UnicodeDecodeError:
+        return data.decode("latin-1") if name == "cp1252" else None
+
+
 def decode_bytes(data: bytes, charset: str | None, defects: list[str]) -> str:
     """Decode bytes with the declared charset, repairing the usual lies and omissions."""
     if not data:
@@ -50,17 +68,15 @@ def decode_bytes(data: bytes, charset: str | None, defects: list[str]) -> str:
             return data.decode("ascii")
         except UnicodeDecodeError:
             return _guess(data, defects, "no charset declared")
-    name = _SUPERSETS.get(name, name)
     try:
-        return data.decode(name)
+        text = decode_declared(data, name)
     except LookupError:
         defects.append(f"unknown charset {charset!r}; guessed")
         return _guess(data, defects, "")
-    except UnicodeDecodeError:
-        if name == "cp1252":
-            return data.decode("latin-1")
+    if text is None:
         defects.append(f"bytes not valid in declared charset {charset!r}; guessed")
         return _guess(data, defects, "")
+    return text
 
 
 def _guess(data: bytes, defects: list[str], why: str) -> str:
