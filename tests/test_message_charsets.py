@@ -7,6 +7,7 @@ from __future__ import annotations
 import pytest
 
 from replyaudit.message.headers import header_text
+from replyaudit.message.parse import parse_message
 
 
 @pytest.mark.parametrize(
@@ -63,3 +64,57 @@ def test_encoded_word_not_decoding_cleanly_is_kept_with_one_defect(
     defects: list[str] = []
     assert header_text(value, defects) == text
     assert defects == [defect]
+
+
+def _raw(data: bytes) -> str:
+    """A header value as the email package reads raw 8-bit bytes: as surrogates."""
+    return data.decode("ascii", "surrogateescape")
+
+
+@pytest.mark.parametrize(
+    ("raw", "text", "defects"),
+    [
+        (b"J\xc3\xa9r\xc3\xb4me Dupr\xc3\xa9", "Jérôme Dupré", []),
+        (
+            b"J\xe9r\xf4me Dupr\xe9 \x80",
+            "Jérôme Dupré €",
+            ["header bytes not valid UTF-8; decoded as windows-1252: 'Jérôme Dupré €'"],
+        ),
+        (
+            b"J\xc3\xa9r\xc3\xb4me \xe9t\xc3\xa9",
+            "Jérôme été",
+            [
+                (
+                    "header bytes not valid UTF-8; decoded as utf-8, with 1 byte(s) read "
+                    "as windows-1252: 'Jérôme été'"
+                )
+            ],
+        ),
+        # Raw UTF-8 beside an encoded-word: both read, nothing guessed.
+        (
+            b"=?iso-8859-1?Q?Bart=F6lke?= <\xd1\x8f\xe4\xbd\xa0r.bart\xc3\xb6lke@uni.de>",
+            "Bartölke <я你r.bartölke@uni.de>",
+            [],
+        ),
+    ],
+)
+def test_raw_8bit_header_reads_as_utf8_else_windows_1252(
+    raw: bytes, text: str, defects: list[str]
+) -> None:
+    found: list[str] = []
+    assert header_text(_raw(raw), found) == text
+    assert found == defects
+
+
+def test_raw_utf8_attachment_filename_is_read() -> None:
+    raw = (
+        b"From: a@example.org\r\nSubject: s\r\nMIME-Version: 1.0\r\n"
+        b'Content-Type: multipart/mixed; boundary="b"\r\n\r\n'
+        b"--b\r\nContent-Type: text/plain; charset=utf-8\r\n\r\nBonjour\r\n"
+        b"--b\r\nContent-Type: application/pdf\r\n"
+        b'Content-Disposition: attachment; filename="devis-r\xc3\xa9vis\xc3\xa9.pdf"\r\n'
+        b"\r\nJVBERi0=\r\n--b--\r\n"
+    )
+    parsed = parse_message(raw)
+    assert [a.filename for a in parsed.attachments] == ["devis-révisé.pdf"]
+    assert parsed.defects == []

@@ -10,7 +10,11 @@ from functools import lru_cache
 
 from dateutil import parser as date_parser
 
-from replyaudit.message.text import codec_for, decode_bytes, decode_declared
+from replyaudit.message.text import (
+    codec_for,
+    decode_declared,
+    utf8_or_windows_1252,
+)
 
 # RFC 2047 encoded-word: =?charset[*language]?B|Q?payload?=
 _ENCODED_WORD = re.compile(r"=\?([^?\s*]+)(?:\*[^?\s]*)?\?([bBqQ])\?([^?]*)\?=")
@@ -46,15 +50,21 @@ _TZ_NAMES = {
 
 
 def header_text(value: object, defects: list[str] | None = None) -> str:
-    """A header value as text: encoded-words decoded, raw 8-bit bytes guessed."""
+    """A header value as text: encoded-words decoded, raw 8-bit bytes (the surrogates
+    of a str read with surrogateescape) read as UTF-8, else as windows-1252."""
     sink = defects if defects is not None else []
     if value is None:
         return ""
     text = str(value)
+    raw_8bit = None
     if not text.isascii() and _SURROGATE.search(text):
-        text = decode_bytes(text.encode("ascii", "surrogateescape"), None, sink)
+        text, raw_8bit = utf8_or_windows_1252(text.encode("utf-8", "surrogateescape"))
     if "\n" in text or "\r" in text:
         text = _FOLDING.sub(" ", text).replace("\r", "").replace("\n", " ")
+    if raw_8bit:
+        sink.append(
+            f"header bytes not valid UTF-8; decoded as {raw_8bit}: {text.strip()[:60]!r}"
+        )
     if "=?" not in text:
         return text.strip()
     return _decode_words(text, sink).strip()

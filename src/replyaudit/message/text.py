@@ -28,6 +28,8 @@ _SUPERSETS = {
     "unicode-1-1-utf-7": "utf-7",
 }
 _BASE64_CHARS = re.compile(r"[^A-Za-z0-9+/=]")
+# Bytes a decoder could not read, kept as lone surrogates by errors="surrogateescape".
+_ESCAPED = re.compile("[\udc80-\udcff]")
 QUOTE_MARK = "\u2063\u2063QUOTE\u2063\u2063"
 SIGNATURE_MARK = "\u2063\u2063SIGNATURE\u2063\u2063"
 # HTML read for analysis (html.parser builds about 1 MB of tree per second); a
@@ -92,6 +94,39 @@ def _guess(data: bytes, defects: list[str], why: str) -> str:
         except LookupError:
             return data.decode("cp1252", errors="replace")
     return text
+
+
+def _windows_1252(data: bytes) -> str:
+    """windows-1252, with latin-1 for its five undefined bytes (as browsers do)."""
+    text = data.decode("cp1252", errors="surrogateescape")
+    if not text.isascii():
+        text = _ESCAPED.sub(lambda m: chr(ord(m.group()) - 0xDC00), text)
+    return text
+
+
+def _utf8_mixed(data: bytes) -> tuple[str, int, int]:
+    """UTF-8 with each invalid byte read as windows-1252; and the counts of non-ASCII
+    characters read as UTF-8 and of bytes that were not."""
+    text = data.decode("utf-8", errors="surrogateescape")
+    invalid = len(_ESCAPED.findall(text))
+    valid = sum(1 for c in text if ord(c) > 0x7F) - invalid
+    if invalid:
+        text = _ESCAPED.sub(
+            lambda m: _windows_1252(bytes([ord(m.group()) - 0xDC00])), text
+        )
+    return text, valid, invalid
+
+
+def utf8_or_windows_1252(data: bytes) -> tuple[str, str | None]:
+    """Raw 8-bit bytes without a declared charset, as in headers (RFC 6532): UTF-8;
+    else windows-1252, the usual charset of old Western mailers. Returns the text and,
+    when it was not all UTF-8, how it was read (for a defect)."""
+    text, valid, invalid = _utf8_mixed(data)
+    if not invalid:
+        return text, None
+    if valid > invalid:
+        return text, f"utf-8, with {invalid} byte(s) read as windows-1252"
+    return _windows_1252(data), "windows-1252"
 
 
 def decode_base64(text: str) -> bytes:
