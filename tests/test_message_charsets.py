@@ -8,6 +8,7 @@ import pytest
 
 from replyaudit.message.headers import header_text
 from replyaudit.message.parse import parse_message
+from replyaudit.message.text import decode_bytes
 
 
 @pytest.mark.parametrize(
@@ -118,3 +119,74 @@ def test_raw_utf8_attachment_filename_is_read() -> None:
     parsed = parse_message(raw)
     assert [a.filename for a in parsed.attachments] == ["devis-révisé.pdf"]
     assert parsed.defects == []
+
+
+DECLARED_UTF8_FAILS = "declared charset 'utf-8' but the bytes are not valid in it; "
+
+
+@pytest.mark.parametrize(
+    ("data", "charset", "text", "defect"),
+    [
+        # French windows-1252 also reads as windows-1250 ("trčs"): windows-1252 wins.
+        (
+            "Le délai est très court.".encode("cp1252"),
+            None,
+            "Le délai est très court.",
+            "no charset declared and the bytes are not UTF-8; decoded as windows-1252",
+        ),
+        # UTF-8 with one stray windows-1252 byte: the UTF-8 is kept, not re-read.
+        (
+            "Le délai est très court, Agnès ".encode() + b"\x92" + b" merci",
+            "utf-8",
+            "Le délai est très court, Agnès \u2019 merci",
+            DECLARED_UTF8_FAILS
+            + "decoded as utf-8, with 1 byte(s) read as windows-1252",
+        ),
+        # A guess of a code page mail does not use (here mac_cyrillic) loses.
+        (
+            b"\x8a{\xda\x96'" * 3,
+            "utf-8",
+            "Š{Ú–'" * 3,
+            DECLARED_UTF8_FAILS + "decoded as windows-1252",
+        ),
+        # Charsets mail does use are still detected.
+        (
+            "Здравствуйте, автомобиль доступен на следующей неделе.".encode("cp1251"),
+            "utf-8",
+            "Здравствуйте, автомобиль доступен на следующей неделе.",
+            DECLARED_UTF8_FAILS + "decoded as windows-1251",
+        ),
+        (
+            "Bonjour, le délai est très court.".encode("utf-16"),
+            "utf-8",
+            "Bonjour, le délai est très court.",
+            DECLARED_UTF8_FAILS + "decoded as utf-16",
+        ),
+        (
+            "délai".encode(),
+            "x-mac-foo",
+            "délai",
+            "unknown charset 'x-mac-foo'; decoded as utf-8",
+        ),
+    ],
+    ids=[
+        "french-1252",
+        "utf8-stray-byte",
+        "exotic-guess",
+        "cp1251",
+        "utf16",
+        "unknown",
+    ],
+)
+def test_body_bytes_not_in_their_charset_are_repaired_with_one_defect(
+    data: bytes, charset: str | None, text: str, defect: str
+) -> None:
+    defects: list[str] = []
+    assert decode_bytes(data, charset, defects) == text
+    assert defects == [defect]
+
+
+def test_windows_1252_keeps_the_euro_beside_an_undefined_byte() -> None:
+    defects: list[str] = []
+    assert decode_bytes(b"\x80 \x81", "windows-1252", defects) == "€ \x81"
+    assert defects == []

@@ -41,6 +41,19 @@ HTML_TAIL_CHARS = 100_000
 OMITTED = "[…]"
 # Bytes given to charset detection: its cost grows with the input, its answer does not.
 CHARSET_SAMPLE_BYTES = 20_000
+# charset-normalizer's names of the charsets that windows-1252 gives way to: Western
+# ones it stands for, and others mail really uses (a guess outside both, such as
+# cp1006, a DOS or Mac code page, loses to windows-1252 when that reads the bytes).
+_WESTERN = frozenset({"cp1252", "latin_1", "iso8859_15"})
+_USUAL_GUESSES = frozenset(
+    {
+        *("cp1250", "cp1251", "cp1253", "cp1254", "cp1255", "cp1256", "cp1257"),
+        *("iso8859_2", "iso8859_5", "iso8859_7", "iso8859_8", "iso8859_9"),
+        *("koi8_r", "koi8_u", "tis_620", "cp874"),
+        *("big5", "big5hkscs", "gb2312", "gbk", "gb18030", "hz"),
+        *("shift_jis", "cp932", "euc_jp", "iso2022_jp", "euc_kr", "cp949"),
+    }
+)
 
 
 def codec_for(charset: str) -> str:
@@ -57,42 +70,37 @@ def decode_declared(data: bytes, charset: str) -> str | None:
     try:
         return data.decode(name)
     except UnicodeDecodeError:
-        return data.decode("latin-1") if name == "cp1252" else None
+        return _windows_1252(data) if name == "cp1252" else None
 
 
 def decode_bytes(data: bytes, charset: str | None, defects: list[str]) -> str:
-    """Decode bytes with the declared charset, repairing the usual lies and omissions."""
+    """Decode bytes with the declared charset, repairing the usual lies and omissions;
+    where the declared charset fails, one defect says what was declared and what used."""
     if not data:
         return ""
     name = (charset or "").strip().strip('"').lower()
     if not name or name in ("unknown-8bit", "x-unknown", "8bit", "default"):
-        try:
+        if data.isascii():
             return data.decode("ascii")
-        except UnicodeDecodeError:
-            return _guess(data, defects, "no charset declared")
+        text, used = _repair(data)
+        if used != "utf-8":
+            defects.append(
+                f"no charset declared and the bytes are not UTF-8; decoded as {used}"
+            )
+        return text
     try:
-        text = decode_declared(data, name)
+        declared = decode_declared(data, name)
     except LookupError:
-        defects.append(f"unknown charset {charset!r}; guessed")
-        return _guess(data, defects, "")
-    if text is None:
-        defects.append(f"bytes not valid in declared charset {charset!r}; guessed")
-        return _guess(data, defects, "")
-    return text
-
-
-def _guess(data: bytes, defects: list[str], why: str) -> str:
-    try:
-        text = data.decode("utf-8")
-    except UnicodeDecodeError:
-        best = from_bytes(data[:CHARSET_SAMPLE_BYTES]).best()
-        encoding = best.encoding if best is not None else "cp1252"
-        if why:
-            defects.append(f"{why}; detected {encoding}")
-        try:
-            return data.decode(encoding, errors="replace")
-        except LookupError:
-            return data.decode("cp1252", errors="replace")
+        text, used = _repair(data)
+        defects.append(f"unknown charset {charset!r}; decoded as {used}")
+        return text
+    if declared is not None:
+        return declared
+    text, used = _repair(data)
+    defects.append(
+        f"declared charset {charset!r} but the bytes are not valid in it; "
+        f"decoded as {used}"
+    )
     return text
 
 
@@ -104,29 +112,67 @@ def _windows_1252(data: bytes) -> str:
     return text
 
 
-def _utf8_mixed(data: bytes) -> tuple[str, int, int]:
-    """UTF-8 with each invalid byte read as windows-1252; and the counts of non-ASCII
-    characters read as UTF-8 and of bytes that were not."""
-    text = data.decode("utf-8", errors="surrogateescape")
-    invalid = len(_ESCAPED.findall(text))
-    valid = sum(1 for c in text if ord(c) > 0x7F) - invalid
-    if invalid:
-        text = _ESCAPED.sub(
-            lambda m: _windows_1252(bytes([ord(m.group()) - 0xDC00])), text
-        )
-    return text, valid, invalid
-
-
 def utf8_or_windows_1252(data: bytes) -> tuple[str, str | None]:
     """Raw 8-bit bytes without a declared charset, as in headers (RFC 6532): UTF-8;
-    else windows-1252, the usual charset of old Western mailers. Returns the text and,
-    when it was not all UTF-8, how it was read (for a defect)."""
-    text, valid, invalid = _utf8_mixed(data)
+    else windows-1252, the usual charset of old Western mailers; or, when most of the
+    non-ASCII characters are UTF-8, UTF-8 with each stray byte read as windows-1252.
+    Returns the text and, when it was not all UTF-8, how it was read (for a defect)."""
+    text = data.decode("utf-8", errors="surrogateescape")
+    invalid = len(_ESCAPED.findall(text))
     if not invalid:
         return text, None
-    if valid > invalid:
-        return text, f"utf-8, with {invalid} byte(s) read as windows-1252"
-    return _windows_1252(data), "windows-1252"
+    valid = len(text) - len(text.encode("ascii", "ignore")) - invalid
+    if valid <= invalid:
+        return _windows_1252(data), "windows-1252"
+    text = _ESCAPED.sub(lambda m: _windows_1252(bytes([ord(m.group()) - 0xDC00])), text)
+    return text, f"utf-8, with {invalid} byte(s) read as windows-1252"
+
+
+def _repair(data: bytes) -> tuple[str, str]:
+    """Bytes whose charset is missing, unknown or wrong: UTF-8 if they mostly are,
+    else the charset detected; returns the text and the charset used."""
+    text, used = utf8_or_windows_1252(data)
+    if used == "windows-1252":
+        return _detect(data)
+    return text, used or "utf-8"
+
+
+def _detect(data: bytes) -> tuple[str, str]:
+    """charset-normalizer's guess, except that windows-1252 wins when the detector finds
+    it plausible (French text also reads as windows-1250: "très" as "trčs"), or when the
+    guess is a code page mail does not use (cp1006, mac_cyrillic, ...) and windows-1252
+    reads every byte."""
+    matches = from_bytes(data[:CHARSET_SAMPLE_BYTES])
+    best = matches.best()
+    encoding = best.encoding if best is not None else "cp1252"
+    if encoding.startswith("utf"):
+        try:
+            return data.decode(encoding), _label(encoding)
+        except UnicodeDecodeError:
+            encoding = "cp1252"
+    western = any(_WESTERN.intersection(m.could_be_from_charset) for m in matches)
+    if western or encoding not in _USUAL_GUESSES and _is_windows_1252(data):
+        encoding = "cp1252"
+    if encoding == "cp1252":
+        return _windows_1252(data), _label(encoding)
+    try:
+        return data.decode(encoding, errors="replace"), _label(encoding)
+    except LookupError:
+        return _windows_1252(data), _label("cp1252")
+
+
+def _is_windows_1252(data: bytes) -> bool:
+    try:
+        data.decode("cp1252")
+    except UnicodeDecodeError:
+        return False
+    return True
+
+
+def _label(encoding: str) -> str:
+    """A charset-normalizer (Python codec) name as mail names it: cp1252 -> windows-1252."""
+    name = encoding.replace("_", "-")
+    return f"windows-{name[2:]}" if re.fullmatch(r"cp125\d", name) else name
 
 
 def decode_base64(text: str) -> bytes:
