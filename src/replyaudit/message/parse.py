@@ -6,8 +6,8 @@ import email
 import hashlib
 import re
 from datetime import UTC, datetime, timedelta
-from email import policy
 from email.message import Message
+from email.policy import Compat32
 from typing import Literal
 
 from replyaudit.errors import MessageError
@@ -69,6 +69,18 @@ KEPT_HEADERS = (
 _KEPT = frozenset(KEPT_HEADERS)
 _HEADER_LINE = re.compile(rb"^[!-9;-~]+[ \t]*:", re.MULTILINE)
 _PREFIXES = ("x-ms-exchange-", "x-autoreply", "x-auto")
+
+
+class _Raw8bitHeaders(Compat32):
+    """compat32, except that a header value holding raw 8-bit bytes stays a str (the
+    bytes as surrogates) for header_text to decode: compat32 wraps it in a Header whose
+    str() turns every such byte into U+FFFD, so "Jérôme" in UTF-8 read "J��r��me"."""
+
+    def header_fetch_parse(self, name: str, value: str) -> str:
+        return value
+
+
+_POLICY = _Raw8bitHeaders()
 
 
 def _check_is_message(raw: bytes) -> None:
@@ -234,7 +246,7 @@ def parse_message(
     _check_is_message(raw)
     digest = hashlib.sha256(raw).hexdigest()
     try:
-        msg = email.message_from_bytes(raw, policy=policy.compat32)
+        msg = email.message_from_bytes(raw, policy=_POLICY)
     except Exception as exc:  # noqa: BLE001 - the email package should not raise, but may
         raise MessageError(
             f"not a message: the MIME parser failed ({type(exc).__name__})"

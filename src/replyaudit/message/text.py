@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import base64
 import binascii
+import codecs
 import re
 from email.message import Message
 
@@ -27,6 +28,8 @@ _SUPERSETS = {
     "unicode-1-1-utf-7": "utf-7",
 }
 _BASE64_CHARS = re.compile(r"[^A-Za-z0-9+/=]")
+# Bytes a decoder could not read, kept as lone surrogates by errors="surrogateescape".
+_ESCAPED = re.compile("[\udc80-\udcff]")
 QUOTE_MARK = "\u2063\u2063QUOTE\u2063\u2063"
 SIGNATURE_MARK = "\u2063\u2063SIGNATURE\u2063\u2063"
 # HTML read for analysis (html.parser builds about 1 MB of tree per second); a
@@ -38,44 +41,138 @@ HTML_TAIL_CHARS = 100_000
 OMITTED = "[…]"
 # Bytes given to charset detection: its cost grows with the input, its answer does not.
 CHARSET_SAMPLE_BYTES = 20_000
+# charset-normalizer's names of the charsets that windows-1252 gives way to: Western
+# ones it stands for, and others mail really uses (a guess outside both, such as
+# cp1006, a DOS or Mac code page, loses to windows-1252 when that reads the bytes).
+_WESTERN = frozenset({"cp1252", "latin_1", "iso8859_15"})
+_USUAL_GUESSES = frozenset(
+    {
+        *("cp1250", "cp1251", "cp1253", "cp1254", "cp1255", "cp1256", "cp1257"),
+        *("iso8859_2", "iso8859_5", "iso8859_7", "iso8859_8", "iso8859_9"),
+        *("koi8_r", "koi8_u", "tis_620", "cp874"),
+        *("big5", "big5hkscs", "gb2312", "gbk", "gb18030", "hz"),
+        *("shift_jis", "cp932", "euc_jp", "iso2022_jp", "euc_kr", "cp949"),
+    }
+)
+
+
+def codec_for(charset: str) -> str:
+    """The Python codec for a declared charset: the superset mailers mean by it.
+    Raises LookupError if Python has no such codec."""
+    name = charset.strip().strip('"').lower()
+    return codecs.lookup(_SUPERSETS.get(name, name)).name
+
+
+def decode_declared(data: bytes, charset: str) -> str | None:
+    """`data` in the declared `charset`, read as the superset mailers mean by it; None
+    if the bytes are not valid in it. Raises LookupError for an unknown charset."""
+    name = codec_for(charset)
+    try:
+        return data.decode(name)
+    except UnicodeDecodeError:
+        return _windows_1252(data) if name == "cp1252" else None
 
 
 def decode_bytes(data: bytes, charset: str | None, defects: list[str]) -> str:
-    """Decode bytes with the declared charset, repairing the usual lies and omissions."""
+    """Decode bytes with the declared charset, repairing the usual lies and omissions;
+    where the declared charset fails, one defect says what was declared and what used."""
     if not data:
         return ""
     name = (charset or "").strip().strip('"').lower()
     if not name or name in ("unknown-8bit", "x-unknown", "8bit", "default"):
-        try:
+        if data.isascii():
             return data.decode("ascii")
-        except UnicodeDecodeError:
-            return _guess(data, defects, "no charset declared")
-    name = _SUPERSETS.get(name, name)
+        text, used = _repair(data)
+        if used != "utf-8":
+            defects.append(
+                f"no charset declared and the bytes are not UTF-8; decoded as {used}"
+            )
+        return text
     try:
-        return data.decode(name)
+        declared = decode_declared(data, name)
     except LookupError:
-        defects.append(f"unknown charset {charset!r}; guessed")
-        return _guess(data, defects, "")
-    except UnicodeDecodeError:
-        if name == "cp1252":
-            return data.decode("latin-1")
-        defects.append(f"bytes not valid in declared charset {charset!r}; guessed")
-        return _guess(data, defects, "")
-
-
-def _guess(data: bytes, defects: list[str], why: str) -> str:
-    try:
-        text = data.decode("utf-8")
-    except UnicodeDecodeError:
-        best = from_bytes(data[:CHARSET_SAMPLE_BYTES]).best()
-        encoding = best.encoding if best is not None else "cp1252"
-        if why:
-            defects.append(f"{why}; detected {encoding}")
-        try:
-            return data.decode(encoding, errors="replace")
-        except LookupError:
-            return data.decode("cp1252", errors="replace")
+        text, used = _repair(data)
+        defects.append(f"unknown charset {charset!r}; decoded as {used}")
+        return text
+    if declared is not None:
+        return declared
+    text, used = _repair(data)
+    defects.append(
+        f"declared charset {charset!r} but the bytes are not valid in it; "
+        f"decoded as {used}"
+    )
     return text
+
+
+def _windows_1252(data: bytes) -> str:
+    """windows-1252, with latin-1 for its five undefined bytes (as browsers do)."""
+    text = data.decode("cp1252", errors="surrogateescape")
+    if not text.isascii():
+        text = _ESCAPED.sub(lambda m: chr(ord(m.group()) - 0xDC00), text)
+    return text
+
+
+def utf8_or_windows_1252(data: bytes) -> tuple[str, str | None]:
+    """Raw 8-bit bytes without a declared charset, as in headers (RFC 6532): UTF-8;
+    else windows-1252, the usual charset of old Western mailers; or, when most of the
+    non-ASCII characters are UTF-8, UTF-8 with each stray byte read as windows-1252.
+    Returns the text and, when it was not all UTF-8, how it was read (for a defect)."""
+    text = data.decode("utf-8", errors="surrogateescape")
+    invalid = len(_ESCAPED.findall(text))
+    if not invalid:
+        return text, None
+    valid = len(text) - len(text.encode("ascii", "ignore")) - invalid
+    if valid <= invalid:
+        return _windows_1252(data), "windows-1252"
+    text = _ESCAPED.sub(lambda m: _windows_1252(bytes([ord(m.group()) - 0xDC00])), text)
+    return text, f"utf-8, with {invalid} byte(s) read as windows-1252"
+
+
+def _repair(data: bytes) -> tuple[str, str]:
+    """Bytes whose charset is missing, unknown or wrong: UTF-8 if they mostly are,
+    else the charset detected; returns the text and the charset used."""
+    text, used = utf8_or_windows_1252(data)
+    if used == "windows-1252":
+        return _detect(data)
+    return text, used or "utf-8"
+
+
+def _detect(data: bytes) -> tuple[str, str]:
+    """charset-normalizer's guess, except that windows-1252 wins when the detector finds
+    it plausible (French text also reads as windows-1250: "très" as "trčs"), or when the
+    guess is a code page mail does not use (cp1006, mac_cyrillic, ...) and windows-1252
+    reads every byte."""
+    matches = from_bytes(data[:CHARSET_SAMPLE_BYTES])
+    best = matches.best()
+    encoding = best.encoding if best is not None else "cp1252"
+    if encoding.startswith("utf"):
+        try:
+            return data.decode(encoding), _label(encoding)
+        except UnicodeDecodeError:
+            encoding = "cp1252"
+    western = any(_WESTERN.intersection(m.could_be_from_charset) for m in matches)
+    if western or encoding not in _USUAL_GUESSES and _is_windows_1252(data):
+        encoding = "cp1252"
+    if encoding == "cp1252":
+        return _windows_1252(data), _label(encoding)
+    try:
+        return data.decode(encoding, errors="replace"), _label(encoding)
+    except LookupError:
+        return _windows_1252(data), _label("cp1252")
+
+
+def _is_windows_1252(data: bytes) -> bool:
+    try:
+        data.decode("cp1252")
+    except UnicodeDecodeError:
+        return False
+    return True
+
+
+def _label(encoding: str) -> str:
+    """A charset-normalizer (Python codec) name as mail names it: cp1252 -> windows-1252."""
+    name = encoding.replace("_", "-")
+    return f"windows-{name[2:]}" if re.fullmatch(r"cp125\d", name) else name
 
 
 def decode_base64(text: str) -> bytes:
