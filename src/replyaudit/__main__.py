@@ -1,0 +1,5 @@
+"""`python -m replyaudit`: the same command line as the `replyaudit` script."""
+
+from replyaudit.cli import main
+
+main()
