@@ -116,6 +116,30 @@ def read_toml(path: Path, what: str) -> dict[str, Any]:
                 )
             ],
         ) from None
+    except NotADirectoryError:
+        raise ConfigError(
+            str(path),
+            [
+                Problem(
+                    str(path),
+                    f"a {what} file inside a folder",
+                    f"{path.parent} is a file, not a folder",
+                    f"give the path of the folder holding the {what} file",
+                )
+            ],
+        ) from None
+    except OSError as exc:
+        raise ConfigError(
+            str(path),
+            [
+                Problem(
+                    str(path),
+                    f"a readable {what} file",
+                    exc.strerror or str(exc),
+                    "check the file's permissions",
+                )
+            ],
+        ) from None
     except tomllib.TOMLDecodeError as exc:
         raise ConfigError(
             str(path),
