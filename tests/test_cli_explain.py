@@ -33,6 +33,32 @@ def test_delay_naive_instant_and_unknown_dealer_are_one_line_errors(cli, corpus_
     assert code != 0 and "nulle-part" in err and "montverac" in err
 
 
+def test_delay_usage_mistakes_exit_2_as_the_readme_says(cli, corpus_dir):
+    campaign = corpus_dir / "campaign.toml"
+    good_from, good_to = "2026-06-07T15:00:00+02:00", "2026-06-08T11:30:00+02:00"
+    mistakes = {
+        "unknown dealer": ["--campaign", campaign, "--dealer", "nulle-part", "--from", good_from, "--to", good_to],
+        "missing --to": ["--campaign", campaign, "--dealer", "montverac", "--from", good_from],
+        "no UTC offset": ["--campaign", campaign, "--dealer", "montverac", "--from", "2026-06-07T15:00:00", "--to", good_to],
+        "not an instant": ["--campaign", campaign, "--dealer", "montverac", "--from", "mardi", "--to", good_to],
+        "no campaign": ["--dealer", "montverac", "--from", good_from, "--to", good_to],
+    }
+    for name, args in mistakes.items():
+        code, _, err = cli("delay", *args)
+        assert code == 2, f"{name}: exit {code}: {err}"
+        assert "Fix:" in err and "Traceback" not in err, name
+
+
+def test_delay_instants_outside_the_supported_years_are_a_usage_error(cli, corpus_dir):
+    code, out, err = cli(
+        "delay", "--campaign", corpus_dir / "campaign.toml", "--dealer", "montverac",
+        "--from", "0001-01-01T00:00:00+00:00", "--to", "9999-12-31T23:59:59+00:00",
+    )
+    assert code == 2
+    assert "Traceback" not in err and out == ""
+    assert "--from" in err and "0001-01-01" in err and "1970" in err and "2100" in err
+
+
 def test_delay_explains_a_case_of_the_store(cli, corpus_dir, tmp_path):
     db = tmp_path / "db.sqlite3"
     assert cli("replay", corpus_dir, "--database", db)[0] == 0

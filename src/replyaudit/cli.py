@@ -15,7 +15,7 @@ import typer
 from replyaudit import __version__
 from replyaudit.cli_options import ConfigOption, DatabaseOption
 from replyaudit.config import PROJECT_ROOT, Settings, load_settings
-from replyaudit.errors import ReplyAuditError
+from replyaudit.errors import ReplyAuditError, UsageError
 from replyaudit.logs import setup_logging
 from replyaudit.models import Policy
 
@@ -309,7 +309,7 @@ def delay(
             )
         path = settings.storage.database_path
         if not path.is_file():
-            raise ReplyAuditError(
+            raise UsageError(
                 f"{path}: expected the database holding case {case!r}, found no such file. "
                 "Fix: give --database (e.g. data/demo.sqlite3) or run replay/scan first"
             )

@@ -9,25 +9,36 @@ from pathlib import Path
 from typing import Any
 
 from replyaudit.campaign import Campaign, load_campaign
-from replyaudit.errors import ConfigError, MessageError, Problem, ReplyAuditError
+from replyaudit.errors import (
+    ConfigError,
+    MessageError,
+    Problem,
+    UsageError,
+)
 from replyaudit.models import CaseResult, Policy
 from replyaudit.store import Store
 
 
 def _instant(text: str | None, option: str) -> datetime:
+    from replyaudit.clock import SUPPORTED, is_supported
+
     if not text:
-        raise ReplyAuditError(
+        raise UsageError(
             f"{option}: expected an ISO instant with offset, found nothing. Fix: give {option} 2026-06-08T11:30:00+02:00"
         )
     try:
         value = datetime.fromisoformat(text)
     except ValueError:
-        raise ReplyAuditError(
+        raise UsageError(
             f"{option}: expected an ISO instant such as 2026-06-08T11:30:00+02:00, found {text!r}. Fix: write it in that form"
         ) from None
     if value.tzinfo is None:
-        raise ReplyAuditError(
+        raise UsageError(
             f"{option}: expected an instant with its UTC offset, found {text!r}. Fix: add the offset, e.g. +02:00"
+        )
+    if not is_supported(value):
+        raise UsageError(
+            f"{option}: expected an instant {SUPPORTED}, found {text!r}. Fix: give the dates of the inquiry and its reply"
         )
     return value
 
@@ -43,18 +54,18 @@ def explain_instants(
     from replyaudit.clock import explain_delay
 
     if campaign_path is None:
-        raise ReplyAuditError(
+        raise UsageError(
             "--campaign: expected a campaign file, found none. Fix: give --campaign FILE or set `campaign` in the settings"
         )
     campaign = load_campaign(campaign_path)
     if not dealer_id:
-        raise ReplyAuditError(
+        raise UsageError(
             f"--dealer: expected one of {[d.id for d in campaign.dealers]}, found nothing. Fix: give --dealer ID"
         )
     try:
         dealer = campaign.dealer(dealer_id)
     except KeyError:
-        raise ReplyAuditError(
+        raise UsageError(
             f"--dealer: expected one of {[d.id for d in campaign.dealers]}, found {dealer_id!r}. Fix: use a dealer id of {campaign_path}"
         ) from None
     payload = explain_delay(
@@ -69,7 +80,7 @@ def explain_case(store: Store, case_id: str, policy: str) -> dict[str, Any]:
         "SELECT * FROM cases WHERE inquiry_id = ?", (case_id,)
     ).fetchall()
     if not rows:
-        raise ReplyAuditError(
+        raise UsageError(
             f"--case: expected a case of the store {store.path}, found no case {case_id!r}. Fix: run replay or scan first, or check the id"
         )
     result = CaseResult.model_validate_json(rows[-1]["result"])
