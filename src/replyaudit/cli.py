@@ -118,12 +118,29 @@ def replay(
 ) -> None:
     """Run the whole analysis on a saved corpus and print one line per case.
 
+    Exit 1 (partial) when cases were skipped or messages rejected: the rest is still
+    analysed and printed, with each problem. Exit 2 when the corpus or settings are wrong.
+
     Example: replyaudit replay fixtures/corpus --database /tmp/demo.sqlite3
     """
+    report = _replay_and_print(corpus, config, database, output, now)
+    if report.skipped or report.rejected:
+        raise typer.Exit(1)
+
+
+def _replay_and_print(
+    corpus: Path,
+    config: Path | None,
+    database: Path | None,
+    output: Format,
+    now: str | None,
+) -> Any:
+    """Replay a corpus into the store and print its results; the ReplayReport."""
     from replyaudit.replay import replay as run_replay
     from replyaudit.scorecard import load_scorecard
 
     settings = settings_from(config, database)
+    instant = _instant(now)
     scorecard = load_scorecard(settings.rules_dir)
     with open_store(settings) as store:
         report = run_replay(
@@ -131,7 +148,7 @@ def replay(
             store,
             settings.rules_dir,
             policy=settings.timing.policy,
-            now=_instant(now),
+            now=instant,
             progress=_progress_bar("replaying"),
             scorecard=scorecard,
         )
@@ -143,8 +160,14 @@ def replay(
                 indent=2,
             )
         )
-        return
-    _print_replay(report, scorecard)
+        # The problems go to stderr, so stdout stays one JSON document.
+        for problem in report.skipped:
+            typer.echo(f"skipped: {problem}", err=True)
+        for problem in report.rejected:
+            typer.echo(f"rejected: {problem}", err=True)
+    else:
+        _print_replay(report, scorecard)
+    return report
 
 
 @app.command()
@@ -251,7 +274,7 @@ def demo(
             f"{corpus}: expected the bundled corpus, found nothing. Fix: run the demo from a source checkout (pip install -e .)"
         )
     typer.echo(f"Replaying the bundled corpus {corpus} into {target}")
-    replay(corpus, None, target, Format.text, None)
+    _replay_and_print(corpus, None, target, Format.text, None)
     if serve:
         from replyaudit.web.commands import serve_page
 

@@ -134,6 +134,14 @@ def _read_case(folder: Path, campaign: Campaign, scorecard: Scorecard) -> Corpus
 
 def load_corpus(root: Path, scorecard: Scorecard) -> Corpus:
     """Read a corpus; a bad case is skipped with its problems, a bad campaign stops everything."""
+    if root.exists() and not root.is_dir():
+        hint = ""
+        if root.name == "campaign.toml" or (root.parent / "cases").is_dir():
+            hint = f" (its folder {root.parent} looks like the corpus)"
+        raise CorpusError(
+            f"{root}: expected a corpus folder (campaign.toml and cases/), found a file. "
+            f"Fix: give the corpus folder instead{hint}"
+        )
     if not root.is_dir():
         raise CorpusError(
             f"{root}: expected a corpus folder (campaign.toml and cases/), found no such folder. Fix: check the path"

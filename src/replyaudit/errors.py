@@ -65,6 +65,8 @@ class ScorecardError(_ProblemsError):
 class CorpusError(ReplyAuditError):
     """A corpus folder, or one case of it, cannot be read."""
 
+    exit_code = 2
+
 
 class UsageError(ReplyAuditError):
     """A command-line option or argument is wrong: missing, malformed, or naming nothing known."""
