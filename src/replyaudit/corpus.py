@@ -49,7 +49,8 @@ class Corpus:
         return f"corpus:{self.root.name}"
 
 
-def _read_case(folder: Path, campaign: Campaign, scorecard: Scorecard) -> CorpusCase:
+def read_case(folder: Path, campaign: Campaign, scorecard: Scorecard) -> CorpusCase:
+    """One case folder; raises ConfigError listing every problem of its case.toml."""
     path = folder / "case.toml"
     if not path.is_file():
         raise ConfigError(
@@ -156,7 +157,7 @@ def load_corpus(root: Path, scorecard: Scorecard) -> Corpus:
     skipped: list[Problem] = []
     for folder in sorted(p for p in cases_dir.iterdir() if p.is_dir()):
         try:
-            cases.append(_read_case(folder, campaign, scorecard))
+            cases.append(read_case(folder, campaign, scorecard))
         except ConfigError as exc:
             skipped += exc.problems
     cases = _unique_shoppers(cases, skipped)

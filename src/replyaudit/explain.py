@@ -10,9 +10,7 @@ from typing import Any
 
 from replyaudit.campaign import Campaign, load_campaign
 from replyaudit.errors import (
-    ConfigError,
     MessageError,
-    Problem,
     UsageError,
 )
 from replyaudit.models import CaseResult, Policy
@@ -117,13 +115,44 @@ def explain_case(store: Store, case_id: str, policy: str) -> dict[str, Any]:
     }
 
 
-def _case_campaign(case_dir: Path) -> tuple[Campaign, str]:
-    from replyaudit.config import default_rules_dir
-    from replyaudit.corpus import load_corpus
+def _case_campaign(case_dir: Path, rules_dir: Path) -> tuple[Campaign, str]:
+    """The campaign of the corpus holding `case_dir`, with that case's inquiry; its id.
+
+    Only this case is read: a problem of its case.toml is named, not hidden behind
+    the case being skipped.
+    """
+    from replyaudit.corpus import read_case
     from replyaudit.scorecard import load_scorecard
 
-    corpus = load_corpus(case_dir.parent.parent, load_scorecard(default_rules_dir()))
-    return corpus.campaign, case_dir.name
+    folder = Path(case_dir)
+    if not folder.is_dir():
+        found = "a file" if folder.exists() else "no such folder"
+        raise UsageError(
+            f"--case {folder}: expected a case folder of a corpus (CORPUS/cases/<id>/ holding "
+            f"case.toml), found {found}. Fix: give the folder of one case, e.g. "
+            "fixtures/corpus/cases/c01-montverac-prix-nx"
+        )
+    inner = sorted(folder.glob("*/case.toml")) + sorted(
+        folder.glob("cases/*/case.toml")
+    )
+    if not (folder / "case.toml").is_file() and inner:
+        raise UsageError(
+            f"--case {folder}: expected one case folder (holding case.toml), found a folder "
+            f"of {len(inner)} case(s). Fix: give one of them, e.g. {inner[0].parent}"
+        )
+    campaign_path = folder.parent.parent / "campaign.toml"
+    if folder.parent.name != "cases" or not campaign_path.is_file():
+        raise UsageError(
+            f"--case {folder}: expected a case folder inside a corpus (CORPUS/cases/<id>/ beside "
+            f"CORPUS/campaign.toml), found no {campaign_path}. Fix: give a case folder of a "
+            "corpus, or --campaign FILE to see the match without the checks"
+        )
+    campaign = load_campaign(campaign_path)
+    case = read_case(folder, campaign, load_scorecard(rules_dir))
+    full = campaign.model_copy(
+        update={"inquiries": list(campaign.inquiries) + [case.inquiry]}
+    )
+    return full, case.inquiry.id
 
 
 def inspect_file(
@@ -151,7 +180,7 @@ def inspect_file(
     campaign = None
     inquiry_id = None
     if case_dir is not None:
-        campaign, inquiry_id = _case_campaign(case_dir)
+        campaign, inquiry_id = _case_campaign(case_dir, rules_dir)
     elif campaign_path is not None:
         campaign = load_campaign(campaign_path)
     try:
@@ -173,20 +202,7 @@ def _checks_for(
     from replyaudit.message import parse_message
     from replyaudit.scorecard import load_scorecard
 
-    try:
-        inquiry = campaign.inquiry(inquiry_id)
-    except KeyError:
-        raise ConfigError(
-            str(path),
-            [
-                Problem(
-                    str(path),
-                    "a case of the corpus",
-                    inquiry_id,
-                    "give --case a corpus case folder",
-                )
-            ],
-        ) from None
+    inquiry = campaign.inquiry(inquiry_id)  # _case_campaign added it
     message = parse_message(raw, source=str(path))
     ctx = CaseContext(
         campaign=campaign,
