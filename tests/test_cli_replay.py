@@ -176,3 +176,24 @@ def test_every_command_help_has_an_example(cli):
         code, out, _ = cli(*name, "--help")
         assert code == 0
         assert "Example:" in out, f"replyaudit {' '.join(name)} --help has no example"
+
+
+def test_replay_now_before_the_corpus_messages_warns_with_the_latest_date(cli, corpus_dir, tmp_path):
+    """--now 1970 marked some cases waiting and used replies from its 'future' without a word."""
+    code, _, err = cli("replay", corpus_dir, "--database", tmp_path / "db.sqlite3", "--now", "1970-01-01T00:00:00Z")
+    assert code == 0, err
+    warning = next(line for line in err.splitlines() if line.startswith("warning: --now"))
+    assert "1970-01-01T00:00:00+00:00 is before" in warning and "2026-" in warning
+    assert "Fix:" in warning
+
+
+def test_replay_now_after_every_message_gives_no_warning(cli, corpus_dir, tmp_path):
+    code, _, err = cli("replay", corpus_dir, "--database", tmp_path / "db.sqlite3", "--now", "2099-01-01T00:00:00Z")
+    assert code == 0, err
+    assert "warning: --now" not in err
+
+
+def test_replay_now_outside_the_clock_years_is_a_usage_error(cli, corpus_dir, tmp_path):
+    code, _, err = cli("replay", corpus_dir, "--database", tmp_path / "db.sqlite3", "--now", "0001-01-01T00:00:00Z")
+    assert code == 2
+    assert "--now" in err and "1970" in err and "2100" in err

@@ -113,7 +113,10 @@ def replay(
     database: DatabaseOption = None,
     output: FormatOption = Format.text,
     now: Annotated[
-        str | None, typer.Option(help="Analyse as of this ISO instant (default: now).")
+        str | None,
+        typer.Option(
+            help="Analyse as of this ISO instant (default: now); warns when messages come after it."
+        ),
     ] = None,
 ) -> None:
     """Run the whole analysis on a saved corpus and print one line per case.
@@ -152,6 +155,8 @@ def _replay_and_print(
             progress=_progress_bar("replaying"),
             scorecard=scorecard,
         )
+    for warning in report.warnings:
+        typer.echo(f"warning: {warning}", err=True)
     if output == Format.json:
         typer.echo(
             json.dumps(
@@ -194,7 +199,10 @@ def calibrate(
         ),
     ] = None,
     now: Annotated[
-        str | None, typer.Option(help="Analyse as of this ISO instant (default: now).")
+        str | None,
+        typer.Option(
+            help="Analyse as of this ISO instant (default: now); warns when messages come after it."
+        ),
     ] = None,
 ) -> None:
     """Replay a labelled corpus and measure agreement with the approved answers.
@@ -222,6 +230,8 @@ def calibrate(
             progress=_progress_bar("replaying") if output == Format.text else None,
             scorecard=scorecard,
         )
+    for warning in report.warnings:
+        typer.echo(f"warning: {warning}", err=True)
     result = run_calibrate(report, scorecard)
     if output == Format.json:
         typer.echo(json.dumps(result.report, ensure_ascii=False, indent=2, default=str))
@@ -383,19 +393,10 @@ def inspect(
 
 
 def _instant(text: str | None) -> datetime | None:
-    if text is None:
-        return None
-    try:
-        value = datetime.fromisoformat(text)
-    except ValueError:
-        raise typer.BadParameter(
-            f"expected an ISO instant with offset such as 2026-06-08T11:30:00+02:00, found {text!r}"
-        ) from None
-    if value.tzinfo is None:
-        raise typer.BadParameter(
-            f"expected an instant with its UTC offset, found {text!r}; add e.g. +02:00"
-        )
-    return value
+    """The --now instant: aware and within the clock's years, else a usage error (exit 2)."""
+    from replyaudit.explain import parse_instant
+
+    return None if text is None else parse_instant(text, "--now")
 
 
 def _progress_bar(label: str):  # type: ignore[no-untyped-def]

@@ -17,7 +17,8 @@ from replyaudit.models import CaseResult, Policy
 from replyaudit.store import Store
 
 
-def _instant(text: str | None, option: str) -> datetime:
+def parse_instant(text: str | None, option: str) -> datetime:
+    """The aware instant an option gives, within the clock's years; else UsageError naming it."""
     from replyaudit.clock import SUPPORTED, is_supported
 
     if not text:
@@ -36,7 +37,7 @@ def _instant(text: str | None, option: str) -> datetime:
         )
     if not is_supported(value):
         raise UsageError(
-            f"{option}: expected an instant {SUPPORTED}, found {text!r}. Fix: give the dates of the inquiry and its reply"
+            f"{option}: expected an instant {SUPPORTED}, found {text!r}. Fix: check the year"
         )
     return value
 
@@ -67,7 +68,7 @@ def explain_instants(
             f"--dealer: expected one of {[d.id for d in campaign.dealers]}, found {dealer_id!r}. Fix: use a dealer id of {campaign_path}"
         ) from None
     payload = explain_delay(
-        dealer, _instant(start, "--from"), _instant(end, "--to"), policy
+        dealer, parse_instant(start, "--from"), parse_instant(end, "--to"), policy
     )
     return dict(payload, dealer=dealer.id)
 
