@@ -10,7 +10,7 @@ from replyaudit.checks.docs import docs_for, flat_text
 from replyaudit.checks.nlp import load_nlp, split_sentences
 from replyaudit.checks.patterns import compile_pattern, native_pattern
 from replyaudit.checks.phrases import analyse_parts
-from replyaudit.checks.rules import load_rules
+from replyaudit.checks.rules_folder import load_rules
 from replyaudit.message import parse_message
 from replyaudit.models import ParsedMessage
 

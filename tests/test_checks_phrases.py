@@ -8,7 +8,7 @@ import pytest
 
 from replyaudit.campaign import Campaign, Inquiry
 from replyaudit.checks import run_checks
-from replyaudit.checks.rules import load_rules
+from replyaudit.checks.rules_folder import load_rules
 from replyaudit.context import CaseContext
 from replyaudit.models import ParsedMessage
 

@@ -1,6 +1,7 @@
 """delay and inspect: explanations for analysts, and one-line errors on bad input."""
 
 import json
+import shutil
 
 
 def test_delay_explains_sunday_inquiry_as_a_timeline(cli, corpus_dir):
@@ -33,6 +34,32 @@ def test_delay_naive_instant_and_unknown_dealer_are_one_line_errors(cli, corpus_
     assert code != 0 and "nulle-part" in err and "montverac" in err
 
 
+def test_delay_usage_mistakes_exit_2_as_the_readme_says(cli, corpus_dir):
+    campaign = corpus_dir / "campaign.toml"
+    good_from, good_to = "2026-06-07T15:00:00+02:00", "2026-06-08T11:30:00+02:00"
+    mistakes = {
+        "unknown dealer": ["--campaign", campaign, "--dealer", "nulle-part", "--from", good_from, "--to", good_to],
+        "missing --to": ["--campaign", campaign, "--dealer", "montverac", "--from", good_from],
+        "no UTC offset": ["--campaign", campaign, "--dealer", "montverac", "--from", "2026-06-07T15:00:00", "--to", good_to],
+        "not an instant": ["--campaign", campaign, "--dealer", "montverac", "--from", "mardi", "--to", good_to],
+        "no campaign": ["--dealer", "montverac", "--from", good_from, "--to", good_to],
+    }
+    for name, args in mistakes.items():
+        code, _, err = cli("delay", *args)
+        assert code == 2, f"{name}: exit {code}: {err}"
+        assert "Fix:" in err and "Traceback" not in err, name
+
+
+def test_delay_instants_outside_the_supported_years_are_a_usage_error(cli, corpus_dir):
+    code, out, err = cli(
+        "delay", "--campaign", corpus_dir / "campaign.toml", "--dealer", "montverac",
+        "--from", "0001-01-01T00:00:00+00:00", "--to", "9999-12-31T23:59:59+00:00",
+    )
+    assert code == 2
+    assert "Traceback" not in err and out == ""
+    assert "--from" in err and "0001-01-01" in err and "1970" in err and "2100" in err
+
+
 def test_delay_explains_a_case_of_the_store(cli, corpus_dir, tmp_path):
     db = tmp_path / "db.sqlite3"
     assert cli("replay", corpus_dir, "--database", db)[0] == 0
@@ -57,6 +84,49 @@ def test_inspect_with_case_shows_each_check(cli, corpus_dir):
     code, out, err = cli("inspect", next(folder.glob("02-*.eml")), "--case", folder)
     assert code == 0, err
     assert "checks" in out and "proposed_call" in out and "«" in out
+
+
+def test_inspect_case_with_broken_case_toml_names_the_syntax_error(cli, corpus_copy):
+    case = corpus_copy / "cases" / "c10-corvignac-gamme"
+    (case / "case.toml").write_text((case / "case.toml").read_text() + "dealer = = \n")
+    code, _, err = cli("inspect", case / "03-reponse.eml", "--case", case)
+    assert code == 2 and "Traceback" not in err
+    assert f"{case / 'case.toml'}: expected valid TOML, found a syntax error" in err
+    assert "expected a case of the corpus" not in err and "03-reponse.eml" not in err
+
+
+def test_inspect_case_with_an_unknown_dealer_names_case_toml_and_the_key(cli, corpus_copy):
+    case = corpus_copy / "cases" / "c10-corvignac-gamme"
+    text = (case / "case.toml").read_text()
+    (case / "case.toml").write_text(text.replace('dealer = "corvignac"', 'dealer = "nulle-part"'))
+    code, _, err = cli("inspect", case / "03-reponse.eml", "--case", case)
+    assert code == 2
+    assert f"{case / 'case.toml'}: dealer" in err and "nulle-part" in err
+
+
+def test_inspect_case_that_is_no_case_folder_says_so(cli, corpus_dir, tmp_path):
+    eml = next((corpus_dir / "cases" / "c01-montverac-prix-nx").glob("02-*.eml"))
+    code, _, err = cli("inspect", eml, "--case", "/no/case")
+    assert code == 2
+    assert "--case /no/case" in err and "no such folder" in err and "campaign.toml" not in err
+    code, _, err = cli("inspect", eml, "--case", eml)
+    assert code == 2 and "found a file" in err
+    for folder in (corpus_dir, corpus_dir / "cases"):
+        code, _, err = cli("inspect", eml, "--case", folder)
+        assert code == 2 and "found a folder of 24 case(s)" in err and "c01-montverac-prix-nx" in err
+    lone = tmp_path / "lone-case"
+    shutil.copytree(corpus_dir / "cases" / "c01-montverac-prix-nx", lone)
+    code, _, err = cli("inspect", eml, "--case", lone)
+    assert code == 2
+    assert "inside a corpus" in err and "Fix:" in err
+
+
+def test_inspect_case_with_its_own_id_in_case_toml_runs_the_checks(cli, corpus_copy):
+    case = corpus_copy / "cases" / "c01-montverac-prix-nx"
+    (case / "case.toml").write_text('id = "c01-autre-id"\n' + (case / "case.toml").read_text())
+    code, out, err = cli("inspect", next(case.glob("02-*.eml")), "--case", case)
+    assert code == 0, err
+    assert "checks (as if this were the first personalised reply):" in out
 
 
 def test_inspect_unreadable_file_is_one_line_without_traceback(cli, tmp_path):

@@ -98,7 +98,7 @@ def test_replay_bad_cases_are_reported_and_the_rest_still_runs(cli, corpus_copy,
     (cases / "c05-valbreze-loa-nx" / "99-illisible.eml").write_bytes(b"\x00\x01\x02\xff" * 50)
 
     code, out, err = cli("replay", corpus_copy, "--database", tmp_path / "db.sqlite3")
-    assert code == 0, err
+    assert code == 1, err  # partial, as scan with rejects: everything below is still printed
     assert "20 case(s) analysed" in out
     assert "4 problem(s) in skipped cases" in out
     assert "1 message(s) rejected" in out
@@ -112,9 +112,39 @@ def test_replay_bad_cases_are_reported_and_the_rest_still_runs(cli, corpus_copy,
 
 def test_replay_missing_corpus_folder_is_one_clear_error(cli, tmp_path):
     code, _, err = cli("replay", tmp_path / "absent", "--database", tmp_path / "db.sqlite3")
-    assert code != 0
+    assert code == 2  # as an empty folder: the path given is wrong
     assert "absent" in err and "Fix" in err
     assert "Traceback" not in err
+
+
+def test_replay_empty_folder_and_missing_folder_exit_alike(cli, tmp_path):
+    (tmp_path / "empty").mkdir()
+    missing = cli("replay", tmp_path / "absent", "--database", tmp_path / "db.sqlite3")[0]
+    empty = cli("replay", tmp_path / "empty", "--database", tmp_path / "db.sqlite3")[0]
+    assert missing == empty == 2
+
+
+def test_replay_given_the_campaign_file_says_it_is_a_file(cli, corpus_dir, tmp_path):
+    code, _, err = cli("replay", corpus_dir / "campaign.toml", "--database", tmp_path / "db.sqlite3")
+    assert code == 2
+    assert "no such folder" not in err
+    assert "found a file" in err and str(corpus_dir) in err
+
+
+def test_replay_with_skipped_cases_and_rejected_messages_exits_1_in_json_too(cli, corpus_copy, tmp_path):
+    cases = corpus_copy / "cases"
+    (cases / "c01-montverac-prix-nx" / "case.toml").write_text("dealer = = \n")
+    (cases / "c05-valbreze-loa-nx" / "99-illisible.eml").write_bytes(b"\x00\x01\x02\xff" * 50)
+    code, out, err = cli("replay", corpus_copy, "--database", tmp_path / "db.sqlite3", "--format", "json")
+    assert code == 1, err
+    assert len(json.loads(out)) == 23
+    assert "c01-montverac-prix-nx" in err and "99-illisible.eml" in err
+
+
+def test_replay_help_documents_the_partial_exit(cli):
+    code, out, _ = cli("replay", "--help")
+    assert code == 0
+    assert "Exit 1" in out and "skipped" in out and "rejected" in out
 
 
 def test_replay_broken_campaign_lists_problems(cli, corpus_copy, tmp_path):
@@ -146,3 +176,24 @@ def test_every_command_help_has_an_example(cli):
         code, out, _ = cli(*name, "--help")
         assert code == 0
         assert "Example:" in out, f"replyaudit {' '.join(name)} --help has no example"
+
+
+def test_replay_now_before_the_corpus_messages_warns_with_the_latest_date(cli, corpus_dir, tmp_path):
+    """--now 1970 marked some cases waiting and used replies from its 'future' without a word."""
+    code, _, err = cli("replay", corpus_dir, "--database", tmp_path / "db.sqlite3", "--now", "1970-01-01T00:00:00Z")
+    assert code == 0, err
+    warning = next(line for line in err.splitlines() if line.startswith("warning: --now"))
+    assert "1970-01-01T00:00:00+00:00 is before" in warning and "2026-" in warning
+    assert "Fix:" in warning
+
+
+def test_replay_now_after_every_message_gives_no_warning(cli, corpus_dir, tmp_path):
+    code, _, err = cli("replay", corpus_dir, "--database", tmp_path / "db.sqlite3", "--now", "2099-01-01T00:00:00Z")
+    assert code == 0, err
+    assert "warning: --now" not in err
+
+
+def test_replay_now_outside_the_clock_years_is_a_usage_error(cli, corpus_dir, tmp_path):
+    code, _, err = cli("replay", corpus_dir, "--database", tmp_path / "db.sqlite3", "--now", "0001-01-01T00:00:00Z")
+    assert code == 2
+    assert "--now" in err and "1970" in err and "2100" in err

@@ -332,3 +332,19 @@ def test_clock_timeline_shortens_long_delays():
     assert "more pauses" in timing.explanation
     assert timing.explanation.count("paused") == 8
     assert timing.bucket == "none_within_2_working_days"
+
+
+@pytest.mark.parametrize(
+    "start, end",
+    [
+        ("0001-01-01T00:00:00+00:00", "2026-06-08T11:30:00+02:00"),
+        ("2026-06-07T15:00:00+02:00", "9999-12-31T23:59:59+00:00"),
+    ],
+)
+def test_clock_refuses_instants_outside_the_supported_years_by_name(start, end):
+    """Year 1 or 9999 made days_between overflow (OverflowError) instead of a ClockError."""
+    clock = DealerClock(dealer())
+    for measure in (clock.measure, clock.open_minutes, clock.bucket):
+        with pytest.raises(ClockError) as caught:
+            measure(at(start), at(end))
+        assert "1970" in str(caught.value) and "2100" in str(caught.value)

@@ -57,3 +57,40 @@ def test_scan_lock_refuses_a_second_holder(tmp_path):
     assert caught.value.exit_code == 75
     with ScanLock(tmp_path / "scan.lock"):
         pass
+
+
+def _alive(pid: int) -> bool:
+    """Whether a process still runs (a zombie waiting for init to reap it does not)."""
+    try:
+        with open(f"/proc/{pid}/stat") as handle:
+            return handle.read().rsplit(")", 1)[1].split()[0] != "Z"
+    except FileNotFoundError:
+        return False
+
+
+@pytest.mark.parametrize("setting", ["password_command", "oauth2_token_command"])
+def test_a_hanging_secret_command_is_killed_with_its_children(tmp_path, monkeypatch, setting):
+    """`sleep 1000` started by the command was left running, reparented to init, after the timeout."""
+    import time
+
+    from replyaudit.collector import connect
+    from replyaudit.config import MailboxSettings
+    from replyaudit.errors import ConfigError
+
+    monkeypatch.setattr(connect, "SECRET_COMMAND_TIMEOUT", 1)
+    pidfile = tmp_path / "child.pid"
+    command = f"sleep 1000 & echo $! > {pidfile}; wait"
+    auth = "oauth2" if setting == "oauth2_token_command" else "password"
+    mailbox = MailboxSettings(host="imap.example.org", username="u", auth=auth, **{setting: command})
+    started = time.monotonic()
+    with pytest.raises(ConfigError) as caught:
+        connect.read_secret(mailbox)
+    assert time.monotonic() - started < 10
+    message = str(caught.value)
+    assert setting in message and "1 s" in message and "Fix:" in message
+    assert "TimeoutExpired" not in message
+    child = int(pidfile.read_text())
+    deadline = time.monotonic() + 5
+    while _alive(child) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert not _alive(child), f"the command's child {child} outlived the timeout"

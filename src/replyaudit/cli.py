@@ -15,7 +15,7 @@ import typer
 from replyaudit import __version__
 from replyaudit.cli_options import ConfigOption, DatabaseOption
 from replyaudit.config import PROJECT_ROOT, Settings, load_settings
-from replyaudit.errors import ReplyAuditError
+from replyaudit.errors import ReplyAuditError, UsageError
 from replyaudit.logs import setup_logging
 from replyaudit.models import Policy
 
@@ -113,17 +113,37 @@ def replay(
     database: DatabaseOption = None,
     output: FormatOption = Format.text,
     now: Annotated[
-        str | None, typer.Option(help="Analyse as of this ISO instant (default: now).")
+        str | None,
+        typer.Option(
+            help="Analyse as of this ISO instant (default: now); warns when messages come after it."
+        ),
     ] = None,
 ) -> None:
     """Run the whole analysis on a saved corpus and print one line per case.
 
+    Exit 1 (partial) when cases were skipped or messages rejected: the rest is still
+    analysed and printed, with each problem. Exit 2 when the corpus or settings are wrong.
+
     Example: replyaudit replay fixtures/corpus --database /tmp/demo.sqlite3
     """
+    report = _replay_and_print(corpus, config, database, output, now)
+    if report.skipped or report.rejected:
+        raise typer.Exit(1)
+
+
+def _replay_and_print(
+    corpus: Path,
+    config: Path | None,
+    database: Path | None,
+    output: Format,
+    now: str | None,
+) -> Any:
+    """Replay a corpus into the store and print its results; the ReplayReport."""
     from replyaudit.replay import replay as run_replay
     from replyaudit.scorecard import load_scorecard
 
     settings = settings_from(config, database)
+    instant = _instant(now)
     scorecard = load_scorecard(settings.rules_dir)
     with open_store(settings) as store:
         report = run_replay(
@@ -131,10 +151,12 @@ def replay(
             store,
             settings.rules_dir,
             policy=settings.timing.policy,
-            now=_instant(now),
+            now=instant,
             progress=_progress_bar("replaying"),
             scorecard=scorecard,
         )
+    for warning in report.warnings:
+        typer.echo(f"warning: {warning}", err=True)
     if output == Format.json:
         typer.echo(
             json.dumps(
@@ -143,8 +165,14 @@ def replay(
                 indent=2,
             )
         )
-        return
-    _print_replay(report, scorecard)
+        # The problems go to stderr, so stdout stays one JSON document.
+        for problem in report.skipped:
+            typer.echo(f"skipped: {problem}", err=True)
+        for problem in report.rejected:
+            typer.echo(f"rejected: {problem}", err=True)
+    else:
+        _print_replay(report, scorecard)
+    return report
 
 
 @app.command()
@@ -171,7 +199,10 @@ def calibrate(
         ),
     ] = None,
     now: Annotated[
-        str | None, typer.Option(help="Analyse as of this ISO instant (default: now).")
+        str | None,
+        typer.Option(
+            help="Analyse as of this ISO instant (default: now); warns when messages come after it."
+        ),
     ] = None,
 ) -> None:
     """Replay a labelled corpus and measure agreement with the approved answers.
@@ -199,6 +230,8 @@ def calibrate(
             progress=_progress_bar("replaying") if output == Format.text else None,
             scorecard=scorecard,
         )
+    for warning in report.warnings:
+        typer.echo(f"warning: {warning}", err=True)
     result = run_calibrate(report, scorecard)
     if output == Format.json:
         typer.echo(json.dumps(result.report, ensure_ascii=False, indent=2, default=str))
@@ -251,7 +284,7 @@ def demo(
             f"{corpus}: expected the bundled corpus, found nothing. Fix: run the demo from a source checkout (pip install -e .)"
         )
     typer.echo(f"Replaying the bundled corpus {corpus} into {target}")
-    replay(corpus, None, target, Format.text, None)
+    _replay_and_print(corpus, None, target, Format.text, None)
     if serve:
         from replyaudit.web.commands import serve_page
 
@@ -309,7 +342,7 @@ def delay(
             )
         path = settings.storage.database_path
         if not path.is_file():
-            raise ReplyAuditError(
+            raise UsageError(
                 f"{path}: expected the database holding case {case!r}, found no such file. "
                 "Fix: give --database (e.g. data/demo.sqlite3) or run replay/scan first"
             )
@@ -360,19 +393,10 @@ def inspect(
 
 
 def _instant(text: str | None) -> datetime | None:
-    if text is None:
-        return None
-    try:
-        value = datetime.fromisoformat(text)
-    except ValueError:
-        raise typer.BadParameter(
-            f"expected an ISO instant with offset such as 2026-06-08T11:30:00+02:00, found {text!r}"
-        ) from None
-    if value.tzinfo is None:
-        raise typer.BadParameter(
-            f"expected an instant with its UTC offset, found {text!r}; add e.g. +02:00"
-        )
-    return value
+    """The --now instant: aware and within the clock's years, else a usage error (exit 2)."""
+    from replyaudit.explain import parse_instant
+
+    return None if text is None else parse_instant(text, "--now")
 
 
 def _progress_bar(label: str):  # type: ignore[no-untyped-def]

@@ -37,9 +37,13 @@ def rules_check(
     """
     from replyaudit.checks import check_rules
     from replyaudit.message.cues import check_cues
-    from replyaudit.scorecard import load_scorecard
+    from replyaudit.scorecard import load_scorecard, rules_folder_problem
 
     folder = rules_dir or load_settings(config).rules_dir
+    wrong = rules_folder_problem(folder)
+    if wrong is not None:  # said once, not once per file the folder should hold
+        typer.echo(f"error: {wrong}")
+        raise typer.Exit(2)
     failed = False
     try:
         card = load_scorecard(folder)

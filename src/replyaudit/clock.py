@@ -49,13 +49,25 @@ from replyaudit.clock_explain import explain_delay, skew_explanation, timeline
 from replyaudit.errors import ClockError
 from replyaudit.models import Bucket, Interval, Policy, Timing
 
-__all__ = ["Day", "DealerClock", "explain_delay", "holidays_for"]
+__all__ = [
+    "SUPPORTED",
+    "Day",
+    "DealerClock",
+    "explain_delay",
+    "holidays_for",
+    "is_supported",
+]
 
 POLICIES: tuple[Policy, ...] = ("open-hours", "calendar")
 TWO_HOURS = timedelta(minutes=120)
 # A search for the next opening gives up after this many days (a dealer that never
 # opens would otherwise loop forever).
 MAX_SEARCH_DAYS = 3660
+# The instants the clock measures: an e-mail audit has nothing before the Unix epoch, and
+# a bound well short of year 9999 keeps every date computed from them in range.
+EARLIEST = datetime(1970, 1, 1, tzinfo=UTC)
+LATEST = datetime(2100, 1, 1, tzinfo=UTC)
+SUPPORTED = f"between {EARLIEST:%Y-%m-%d} and {LATEST:%Y-%m-%d} (UTC)"
 
 DayStatus = Literal["open", "weekly_closed", "holiday", "closure", "special"]
 
@@ -87,6 +99,7 @@ def _minutes_of(value: time) -> int:
 
 
 def _require_aware(value: datetime, name: str) -> None:
+    """A timezone-aware instant within EARLIEST and LATEST, else ClockError naming it."""
     if (
         not isinstance(value, datetime)
         or value.tzinfo is None
@@ -97,6 +110,19 @@ def _require_aware(value: datetime, name: str) -> None:
             "(naive). Fix: attach the UTC offset or zone the instant was recorded in "
             "(e.g. datetime.fromisoformat('2026-06-02T21:30:00+02:00'))."
         )
+    if not is_supported(value):
+        raise ClockError(
+            f"{name}: expected an instant {SUPPORTED}, found {value.isoformat()}. "
+            "Fix: check the date (a mistyped year, or a sender's clock set wrong)."
+        )
+
+
+def is_supported(value: datetime) -> bool:
+    """Whether the clock can measure from or to this aware instant."""
+    try:
+        return EARLIEST <= value.astimezone(UTC) < LATEST
+    except OverflowError:  # year 1 or 9999 with an offset pushing it out of range
+        return False
 
 
 class DealerClock:

@@ -49,7 +49,8 @@ class Corpus:
         return f"corpus:{self.root.name}"
 
 
-def _read_case(folder: Path, campaign: Campaign, scorecard: Scorecard) -> CorpusCase:
+def read_case(folder: Path, campaign: Campaign, scorecard: Scorecard) -> CorpusCase:
+    """One case folder; raises ConfigError listing every problem of its case.toml."""
     path = folder / "case.toml"
     if not path.is_file():
         raise ConfigError(
@@ -134,6 +135,14 @@ def _read_case(folder: Path, campaign: Campaign, scorecard: Scorecard) -> Corpus
 
 def load_corpus(root: Path, scorecard: Scorecard) -> Corpus:
     """Read a corpus; a bad case is skipped with its problems, a bad campaign stops everything."""
+    if root.exists() and not root.is_dir():
+        hint = ""
+        if root.name == "campaign.toml" or (root.parent / "cases").is_dir():
+            hint = f" (its folder {root.parent} looks like the corpus)"
+        raise CorpusError(
+            f"{root}: expected a corpus folder (campaign.toml and cases/), found a file. "
+            f"Fix: give the corpus folder instead{hint}"
+        )
     if not root.is_dir():
         raise CorpusError(
             f"{root}: expected a corpus folder (campaign.toml and cases/), found no such folder. Fix: check the path"
@@ -148,7 +157,7 @@ def load_corpus(root: Path, scorecard: Scorecard) -> Corpus:
     skipped: list[Problem] = []
     for folder in sorted(p for p in cases_dir.iterdir() if p.is_dir()):
         try:
-            cases.append(_read_case(folder, campaign, scorecard))
+            cases.append(read_case(folder, campaign, scorecard))
         except ConfigError as exc:
             skipped += exc.problems
     cases = _unique_shoppers(cases, skipped)

@@ -4,6 +4,7 @@ ReplyAuditError                    base: catch this at the CLI edge
 ├── ConfigError                    a settings or campaign file is wrong (lists every problem)
 ├── ScorecardError                 the scorecard or a rule file in rules/ is wrong (lists every problem)
 ├── CorpusError                    a corpus folder or one of its cases cannot be read
+├── UsageError                     a command-line option or argument is wrong (exit 2)
 ├── MessageError                   one raw message cannot be parsed (it is still kept raw)
 ├── StoreError                     the database cannot be opened or upgraded
 ├── ClockError                     opening hours or instants that cannot be measured
@@ -63,6 +64,14 @@ class ScorecardError(_ProblemsError):
 
 class CorpusError(ReplyAuditError):
     """A corpus folder, or one case of it, cannot be read."""
+
+    exit_code = 2
+
+
+class UsageError(ReplyAuditError):
+    """A command-line option or argument is wrong: missing, malformed, or naming nothing known."""
+
+    exit_code = 2
 
 
 class MessageError(ReplyAuditError):

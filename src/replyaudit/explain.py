@@ -9,25 +9,35 @@ from pathlib import Path
 from typing import Any
 
 from replyaudit.campaign import Campaign, load_campaign
-from replyaudit.errors import ConfigError, MessageError, Problem, ReplyAuditError
+from replyaudit.errors import (
+    MessageError,
+    UsageError,
+)
 from replyaudit.models import CaseResult, Policy
 from replyaudit.store import Store
 
 
-def _instant(text: str | None, option: str) -> datetime:
+def parse_instant(text: str | None, option: str) -> datetime:
+    """The aware instant an option gives, within the clock's years; else UsageError naming it."""
+    from replyaudit.clock import SUPPORTED, is_supported
+
     if not text:
-        raise ReplyAuditError(
+        raise UsageError(
             f"{option}: expected an ISO instant with offset, found nothing. Fix: give {option} 2026-06-08T11:30:00+02:00"
         )
     try:
         value = datetime.fromisoformat(text)
     except ValueError:
-        raise ReplyAuditError(
+        raise UsageError(
             f"{option}: expected an ISO instant such as 2026-06-08T11:30:00+02:00, found {text!r}. Fix: write it in that form"
         ) from None
     if value.tzinfo is None:
-        raise ReplyAuditError(
+        raise UsageError(
             f"{option}: expected an instant with its UTC offset, found {text!r}. Fix: add the offset, e.g. +02:00"
+        )
+    if not is_supported(value):
+        raise UsageError(
+            f"{option}: expected an instant {SUPPORTED}, found {text!r}. Fix: check the year"
         )
     return value
 
@@ -43,22 +53,22 @@ def explain_instants(
     from replyaudit.clock import explain_delay
 
     if campaign_path is None:
-        raise ReplyAuditError(
+        raise UsageError(
             "--campaign: expected a campaign file, found none. Fix: give --campaign FILE or set `campaign` in the settings"
         )
     campaign = load_campaign(campaign_path)
     if not dealer_id:
-        raise ReplyAuditError(
+        raise UsageError(
             f"--dealer: expected one of {[d.id for d in campaign.dealers]}, found nothing. Fix: give --dealer ID"
         )
     try:
         dealer = campaign.dealer(dealer_id)
     except KeyError:
-        raise ReplyAuditError(
+        raise UsageError(
             f"--dealer: expected one of {[d.id for d in campaign.dealers]}, found {dealer_id!r}. Fix: use a dealer id of {campaign_path}"
         ) from None
     payload = explain_delay(
-        dealer, _instant(start, "--from"), _instant(end, "--to"), policy
+        dealer, parse_instant(start, "--from"), parse_instant(end, "--to"), policy
     )
     return dict(payload, dealer=dealer.id)
 
@@ -69,7 +79,7 @@ def explain_case(store: Store, case_id: str, policy: str) -> dict[str, Any]:
         "SELECT * FROM cases WHERE inquiry_id = ?", (case_id,)
     ).fetchall()
     if not rows:
-        raise ReplyAuditError(
+        raise UsageError(
             f"--case: expected a case of the store {store.path}, found no case {case_id!r}. Fix: run replay or scan first, or check the id"
         )
     result = CaseResult.model_validate_json(rows[-1]["result"])
@@ -106,13 +116,44 @@ def explain_case(store: Store, case_id: str, policy: str) -> dict[str, Any]:
     }
 
 
-def _case_campaign(case_dir: Path) -> tuple[Campaign, str]:
-    from replyaudit.config import default_rules_dir
-    from replyaudit.corpus import load_corpus
+def _case_campaign(case_dir: Path, rules_dir: Path) -> tuple[Campaign, str]:
+    """The campaign of the corpus holding `case_dir`, with that case's inquiry; its id.
+
+    Only this case is read: a problem of its case.toml is named, not hidden behind
+    the case being skipped.
+    """
+    from replyaudit.corpus import read_case
     from replyaudit.scorecard import load_scorecard
 
-    corpus = load_corpus(case_dir.parent.parent, load_scorecard(default_rules_dir()))
-    return corpus.campaign, case_dir.name
+    folder = Path(case_dir)
+    if not folder.is_dir():
+        found = "a file" if folder.exists() else "no such folder"
+        raise UsageError(
+            f"--case {folder}: expected a case folder of a corpus (CORPUS/cases/<id>/ holding "
+            f"case.toml), found {found}. Fix: give the folder of one case, e.g. "
+            "fixtures/corpus/cases/c01-montverac-prix-nx"
+        )
+    inner = sorted(folder.glob("*/case.toml")) + sorted(
+        folder.glob("cases/*/case.toml")
+    )
+    if not (folder / "case.toml").is_file() and inner:
+        raise UsageError(
+            f"--case {folder}: expected one case folder (holding case.toml), found a folder "
+            f"of {len(inner)} case(s). Fix: give one of them, e.g. {inner[0].parent}"
+        )
+    campaign_path = folder.parent.parent / "campaign.toml"
+    if folder.parent.name != "cases" or not campaign_path.is_file():
+        raise UsageError(
+            f"--case {folder}: expected a case folder inside a corpus (CORPUS/cases/<id>/ beside "
+            f"CORPUS/campaign.toml), found no {campaign_path}. Fix: give a case folder of a "
+            "corpus, or --campaign FILE to see the match without the checks"
+        )
+    campaign = load_campaign(campaign_path)
+    case = read_case(folder, campaign, load_scorecard(rules_dir))
+    full = campaign.model_copy(
+        update={"inquiries": list(campaign.inquiries) + [case.inquiry]}
+    )
+    return full, case.inquiry.id
 
 
 def inspect_file(
@@ -140,7 +181,7 @@ def inspect_file(
     campaign = None
     inquiry_id = None
     if case_dir is not None:
-        campaign, inquiry_id = _case_campaign(case_dir)
+        campaign, inquiry_id = _case_campaign(case_dir, rules_dir)
     elif campaign_path is not None:
         campaign = load_campaign(campaign_path)
     try:
@@ -162,20 +203,7 @@ def _checks_for(
     from replyaudit.message import parse_message
     from replyaudit.scorecard import load_scorecard
 
-    try:
-        inquiry = campaign.inquiry(inquiry_id)
-    except KeyError:
-        raise ConfigError(
-            str(path),
-            [
-                Problem(
-                    str(path),
-                    "a case of the corpus",
-                    inquiry_id,
-                    "give --case a corpus case folder",
-                )
-            ],
-        ) from None
+    inquiry = campaign.inquiry(inquiry_id)  # _case_campaign added it
     message = parse_message(raw, source=str(path))
     ctx = CaseContext(
         campaign=campaign,

@@ -30,6 +30,10 @@ class ReplayReport:
     misfiled: list[str] = field(default_factory=list)
     messages: int = 0
     seconds: float = 0.0
+    # The message dates of the corpus, to tell a --now that comes before some of them.
+    latest: datetime | None = None
+    after_now: int = 0
+    warnings: list[str] = field(default_factory=list)
 
 
 def replay(
@@ -72,6 +76,12 @@ def replay(
             )
         report.messages += 1
         folder_of[ingested.sha256] = case.id
+        if ingested.parsed is not None:
+            dated = ingested.parsed.arrival or ingested.parsed.date
+            if dated is not None:
+                report.latest = max(report.latest or dated, dated)
+                if now is not None and dated > now:
+                    report.after_now += 1
         if ingested.parsed is None:
             report.rejected.append(
                 Problem(
@@ -84,6 +94,8 @@ def replay(
         if progress:
             progress(done, len(files))
 
+    if now is not None and report.after_now and report.latest is not None:
+        report.warnings.append(_early_now(now, report))
     # A saved corpus is complete: its windows are closed unless an instant is given.
     analyzer = Analyzer(
         store,
@@ -113,3 +125,14 @@ def replay(
         report.seconds,
     )
     return report
+
+
+def _early_now(now: datetime, report: ReplayReport) -> str:
+    """Why an analysis as of `now` mixes two instants, and what to give instead."""
+    latest = report.latest.isoformat() if report.latest else "?"
+    return (
+        f"--now {now.isoformat()} is before {report.after_now} of the corpus's "
+        f"{report.messages} message(s) (the latest dated {latest}): they are still counted "
+        "as received, so a case can be 'waiting' while a reply from after --now scores it. "
+        f"Fix: give a --now after {latest}, or leave --now out (a saved corpus is complete)"
+    )

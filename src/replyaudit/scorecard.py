@@ -7,7 +7,7 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
-from replyaudit.errors import ScorecardError
+from replyaudit.errors import Problem, ScorecardError
 from replyaudit.models import AnswerValue
 from replyaudit.validation import problems_from_validation, read_toml
 
@@ -138,8 +138,38 @@ class Scorecard(BaseModel):
         return None
 
 
+RULES_FOLDER = "a folder holding scorecard.toml, messages.toml and the rule files"
+
+
+def rules_folder_problem(rules_dir: Path) -> Problem | None:
+    """The problem of a rules folder given as a file (e.g. rules/scorecard.toml), else None.
+
+    A missing folder is left to the readers of its files, which name each missing file.
+    """
+    rules_dir = Path(rules_dir)
+    if not rules_dir.exists() or rules_dir.is_dir():
+        return None
+    return Problem(
+        str(rules_dir),
+        RULES_FOLDER,
+        "a file",
+        f"point at its folder ({rules_dir.parent}), in the command or in rules_dir",
+    )
+
+
+def shipped_rules_hint(what: str) -> str:
+    """Where a half-copied rules folder can take its missing files from."""
+    from replyaudit.config import default_rules_dir
+
+    return f"copy {what} from the shipped rules folder {default_rules_dir()}"
+
+
 def load_scorecard(rules_dir: Path) -> Scorecard:
     """Load and validate rules_dir/scorecard.toml; every problem reported at once."""
+    rules_dir = Path(rules_dir)
+    wrong = rules_folder_problem(rules_dir)
+    if wrong is not None:
+        raise ScorecardError(str(rules_dir), [wrong])
     path = rules_dir / "scorecard.toml"
     data = read_toml(path, "scorecard")
     try:

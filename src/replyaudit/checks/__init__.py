@@ -21,13 +21,8 @@ from replyaudit.checks.conversation import (
 from replyaudit.checks.docs import prepare_docs
 from replyaudit.checks.nlp import analyse, load_nlp
 from replyaudit.checks.phrases import analyse_parts
-from replyaudit.checks.rules import (
-    QUESTIONS,
-    RuleSet,
-    cached_rules,
-    check_rules,
-    load_rules,
-)
+from replyaudit.checks.rules import QUESTIONS, RuleSet
+from replyaudit.checks.rules_folder import cached_rules, check_rules, load_rules
 from replyaudit.context import CaseContext
 from replyaudit.message.limits import TRUNCATION_DEFECT
 from replyaudit.models import Answer

@@ -1,4 +1,4 @@
-"""Rule files of the checks (rules/*.toml): loaded, validated all at once, compiled.
+"""Rule files of the checks (rules/*.toml): the rules as data, and one file's validation.
 
 Two kinds of file:
 
@@ -11,7 +11,6 @@ Two kinds of file:
 from __future__ import annotations
 
 import re
-import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -19,7 +18,7 @@ from typing import Any
 from replyaudit.checks.matching import RuleMatcher
 from replyaudit.checks.nlp import load_nlp
 from replyaudit.checks.patterns import PatternError, compile_pattern
-from replyaudit.errors import Problem, ScorecardError
+from replyaudit.errors import Problem
 
 QUESTIONS = (
     "advisor_contact",
@@ -54,8 +53,6 @@ NEAR_MISS = "near_miss"
 _ID = re.compile(r"^[a-z0-9_]+(\.[a-z0-9_]+)+$")
 # The matcher of the last rules loaded, by their value (one entry).
 _MATCHERS: dict[tuple[PhraseRule, ...], RuleMatcher] = {}
-# The RuleSet of the last rules folder loaded, by its files' paths and contents.
-_LOADED: dict[tuple[str, tuple[tuple[str, bytes], ...]], RuleSet] = {}
 
 
 @dataclass(frozen=True)
@@ -389,110 +386,26 @@ def _load_lexicon(
     return problems
 
 
-def _rule_files(rules_dir: Path) -> list[Path]:
-    return sorted(
-        p
-        for p in rules_dir.glob("*.toml")
-        if p.name != "scorecard.toml" and not p.name.startswith("messages")
-    )
+def load_rule_file(
+    data: dict[str, Any], path: Path, seen: dict[str, str], ruleset: RuleSet
+) -> list[Problem]:
+    """Validate one parsed rule file and add its rules to `ruleset`; its problems, if any.
 
-
-def _collect(rules_dir: Path) -> tuple[RuleSet, list[Problem]]:
-    ruleset = RuleSet()
-    problems: list[Problem] = []
-    seen: dict[str, str] = {}
-    files = _rule_files(rules_dir)
-    if not files:
-        problems.append(
+    `seen` maps every rule or entry id met so far to its file, to refuse duplicates.
+    """
+    kind = data.get("kind")
+    if kind == "phrases":
+        problems = _load_phrases(data, path, seen, ruleset)
+    elif kind == "lexicon":
+        problems = _load_lexicon(data, path, seen, ruleset)
+    else:
+        problems = [
             _problem(
-                str(rules_dir),
-                "rule files *.toml",
-                "none",
-                "point at the project's rules/ folder",
+                f"{path}: kind",
+                '"phrases" or "lexicon"',
+                repr(kind),
+                'add kind = "phrases"',
             )
-        )
-    for path in files:
-        try:
-            data = tomllib.loads(path.read_text(encoding="utf-8"))
-        except (OSError, tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
-            problems.append(
-                _problem(str(path), "a readable TOML file", str(exc), "fix the syntax")
-            )
-            continue
-        kind = data.get("kind")
-        if kind == "phrases":
-            problems += _load_phrases(data, path, seen, ruleset)
-        elif kind == "lexicon":
-            problems += _load_lexicon(data, path, seen, ruleset)
-        else:
-            problems.append(
-                _problem(
-                    f"{path}: kind",
-                    '"phrases" or "lexicon"',
-                    repr(kind),
-                    'add kind = "phrases"',
-                )
-            )
-        ruleset.files += 1
-    return ruleset, problems
-
-
-def _files_key(rules_dir: Path) -> tuple[tuple[str, bytes], ...]:
-    """Each rule file's path and content: changes when one does.
-
-    The content rather than the modification time, which can stay the same when a
-    file is rewritten within the file system's clock tick (a test, an editor).
-    """
-    key: list[tuple[str, bytes]] = []
-    for path in _rule_files(rules_dir):
-        try:
-            key.append((str(path), path.read_bytes()))
-        except OSError:
-            continue  # _collect reports the unreadable file
-    return tuple(key)
-
-
-def load_rules(rules_dir: Path) -> RuleSet:
-    """Load and validate every rule file; raises ScorecardError listing every problem.
-
-    A folder loaded before, with every file unchanged (same paths and contents),
-    gives the RuleSet parsed then: a replay or a scan calls this
-    once per run, and parsing the TOML files cost more than matching a message.
-    """
-    rules_dir = Path(rules_dir)
-    key = (str(rules_dir.resolve()), _files_key(rules_dir))
-    cached = _LOADED.get(key)
-    if cached is not None:
-        return cached
-    ruleset, problems = _collect(rules_dir)
-    if problems:
-        raise ScorecardError(str(rules_dir), problems)
-    _LOADED.clear()  # one folder's rules at a time: a long process edits its rules
-    _LOADED[key] = ruleset
-    return ruleset
-
-
-def check_rules(rules_dir: Path) -> list[str]:
-    """Human lines for `replyaudit rules check`: 'ok: N rules in M files' or the problems."""
-    ruleset, problems = _collect(Path(rules_dir))
-    if problems:
-        return [f"error: {p}" for p in problems] + [
-            f"{len(problems)} problem(s) in {rules_dir}"
         ]
-    return [f"ok: {ruleset.count} rules in {ruleset.files} files"]
-
-
-_DEFAULT: dict[str, RuleSet] = {}
-
-
-def default_rules_dir() -> Path:
-    """The project's rules/ folder (next to src/ in a checkout)."""
-    return Path(__file__).resolve().parents[3] / "rules"
-
-
-def cached_rules(rules_dir: Path | None = None) -> RuleSet:
-    """Rules of `rules_dir` (default: the project's), loaded once per process."""
-    key = str(rules_dir or default_rules_dir())
-    if key not in _DEFAULT:
-        _DEFAULT[key] = load_rules(Path(key))
-    return _DEFAULT[key]
+    ruleset.files += 1
+    return problems

@@ -5,6 +5,7 @@ from __future__ import annotations
 import base64
 import logging
 import os
+import signal
 import socket
 import ssl
 import subprocess
@@ -20,6 +21,8 @@ from replyaudit.logs import register_secret
 log = logging.getLogger(__name__)
 
 Connector = Callable[[MailboxSettings], IMAPClient]
+# Seconds a password_command or oauth2_token_command has to print the secret.
+SECRET_COMMAND_TIMEOUT = 60
 
 
 def _secret_problem(setting: str, expected: str, found: str, fix: str) -> ConfigError:
@@ -30,18 +33,41 @@ def _secret_problem(setting: str, expected: str, found: str, fix: str) -> Config
 
 
 def _run_secret_command(command: str, setting: str) -> str:
-    """The first line a password or token command prints (run by the shell, as mbsync does)."""
+    """The first line a password or token command prints (run by the shell, as mbsync does).
+
+    The command runs in a session of its own: on timeout its whole process group is
+    killed, so nothing it started (a `sleep`, a password manager waiting for a PIN)
+    outlives the scan and piles up under cron.
+    """
+    limit = SECRET_COMMAND_TIMEOUT
     try:
-        done = subprocess.run(
-            command, shell=True, capture_output=True, timeout=60, check=False
+        process = subprocess.Popen(
+            command,
+            shell=True,
+            stdin=subprocess.DEVNULL,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            start_new_session=True,
         )
-    except (OSError, subprocess.TimeoutExpired) as exc:
+    except OSError as exc:
         raise _secret_problem(
             setting,
             "a command printing the secret",
-            f"it failed to run ({type(exc).__name__})",
+            f"it failed to start ({exc.strerror or exc})",
             f"run it by hand and correct {setting}",
         ) from None
+    try:
+        stdout, _ = process.communicate(timeout=limit)
+    except subprocess.TimeoutExpired:
+        _kill_group(process)
+        raise _secret_problem(
+            setting,
+            f"a command printing the secret within {limit:g} s",
+            f"it still running after {limit:g} s (stopped, with every process it started)",
+            f"run it by hand: it must print the secret and exit without waiting for input "
+            f"(unlock the password manager or agent first), then correct {setting}",
+        ) from None
+    done = subprocess.CompletedProcess(command, process.returncode, stdout)
     if done.returncode != 0:
         raise _secret_problem(
             setting,
@@ -58,6 +84,18 @@ def _run_secret_command(command: str, setting: str) -> str:
             f"correct {setting}",
         )
     return secret[0].strip()
+
+
+def _kill_group(process: subprocess.Popen[bytes]) -> None:
+    """Kill the command's process group (its session), then reap the shell."""
+    try:
+        os.killpg(process.pid, signal.SIGKILL)
+    except ProcessLookupError:
+        pass  # the group ended on its own meanwhile
+    process.wait()
+    for stream in (process.stdout, process.stderr):
+        if stream is not None:
+            stream.close()
 
 
 def read_secret(mailbox: MailboxSettings) -> str:

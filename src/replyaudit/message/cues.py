@@ -8,12 +8,13 @@ compiled with its flags. A broken file raises ScorecardError listing every probl
 from __future__ import annotations
 
 import re
-import tomllib
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from replyaudit.errors import Problem, ScorecardError
+from replyaudit.errors import ConfigError, Problem, ScorecardError
+from replyaudit.scorecard import rules_folder_problem, shipped_rules_hint
+from replyaudit.validation import read_toml
 
 CUES_FILE = "messages.toml"
 
@@ -233,30 +234,26 @@ def _compile_family(
 
 
 def _read(path: Path) -> tuple[dict[str, Any] | None, list[Problem]]:
-    try:
-        return tomllib.loads(path.read_text(encoding="utf-8")), []
-    except FileNotFoundError:
+    if not path.exists():
         return None, [
             Problem(
                 str(path),
                 "the cue file of the classifier",
                 "no such file",
-                f"restore {CUES_FILE} in the rules folder",
+                shipped_rules_hint(CUES_FILE),
             )
         ]
-    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
-        return None, [
-            Problem(
-                str(path),
-                "a readable UTF-8 TOML file",
-                str(exc),
-                "correct the line it names",
-            )
-        ]
+    try:
+        return read_toml(path, "cue"), []
+    except ConfigError as exc:
+        return None, exc.problems
 
 
 def _collect(rules_dir: Path) -> tuple[Cues | None, list[Problem]]:
     """Every problem of rules_dir/messages.toml, and the cues when there is none."""
+    wrong = rules_folder_problem(rules_dir)
+    if wrong is not None:
+        return None, [wrong]
     path = Path(rules_dir) / CUES_FILE
     data, problems = _read(path)
     if data is None:
