@@ -196,3 +196,17 @@ def test_config_check_reports_missing_rules_and_dst_hours_together(cli, tmp_path
     assert code == 2
     assert "no-rules/scorecard.toml" in err
     assert "02:00-03:00" in err and "does not exist" in err and "exists twice" in err
+
+
+def test_config_check_warns_that_a_campaign_without_inquiries_matches_nothing(cli, tmp_path):
+    # A new user's first scan used the corpus campaign.toml (dealers, no inquiries):
+    # config check said ok, and all 67 replies went to the unmatched queue.
+    from pathlib import Path
+
+    corpus_campaign = Path(__file__).resolve().parents[1] / "fixtures" / "corpus" / "campaign.toml"
+    settings = tmp_path / "settings.toml"
+    settings.write_text(f'campaign = "{corpus_campaign}"\n')
+    code, out, _ = cli("config", "check", settings)
+    assert code == 0
+    assert "0 inquiry(ies)" in out
+    assert "warning: campaign" in out and "no inquiries" in out and "[[inquiries]]" in out

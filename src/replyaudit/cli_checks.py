@@ -99,6 +99,12 @@ def config_check(
                 f"ok: campaign {settings.campaign}: {len(campaign.dealers)} dealer(s), "
                 f"{len(campaign.inquiries)} inquiry(ies)"
             )
+            if not campaign.inquiries:
+                typer.echo(
+                    f"warning: campaign {settings.campaign} has no inquiries: a scan would "
+                    "file every reply in the unmatched queue. Fix: add an [[inquiries]] "
+                    "entry (id, dealer, shopper, sent_at) for each inquiry sent"
+                )
     for note in scan_readiness(settings):
         typer.echo(f"warning: scan will refuse to run: {note}")
     for problem in problems:
