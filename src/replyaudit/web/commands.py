@@ -71,23 +71,37 @@ def page_urls(host: str, port: int) -> list[str]:
     return [_url(name, port), local]
 
 
-def serve_page(settings: Settings, open_browser: bool = False) -> None:
-    """Serve the review page for `settings` until interrupted."""
+def serve_page(
+    settings: Settings,
+    open_browser: bool = False,
+    host_option: str = "review.host",
+    port_option: str = "review.port",
+) -> None:
+    """Serve the review page for `settings` until interrupted.
+
+    host_option and port_option name where the address came from, for error messages.
+    """
     from werkzeug.serving import make_server
 
     from replyaudit.web.app import create_app
+    from replyaudit.web.listen import check_host, check_port, listening_socket
 
+    host, port = settings.review.host, settings.review.port
+    check_host(host, host_option)
+    check_port(port, port_option)
     check_can_serve(settings)
     app = create_app(settings)
-    server = make_server(settings.review.host, settings.review.port, app, threaded=True)
-    host = settings.review.host
-    urls = page_urls(host, server.server_port)
+    bound = listening_socket(host, port, host_option, port_option)
+    try:
+        # Werkzeug serves on a duplicate of the bound socket.
+        server = make_server(host, port, app, threaded=True, fd=bound.fileno())
+    finally:
+        bound.close()
+    urls = page_urls(host, server.port)
     url = urls[-1]
     if host in WILDCARD_HOSTS:
-        shown = f"[{host}]" if ":" in host else host or "0.0.0.0"
-        typer.echo(
-            f"Bound to {shown}:{server.server_port}: listening on all interfaces"
-        )
+        shown = f"[{host}]" if ":" in host else host
+        typer.echo(f"Bound to {shown}:{server.port}: listening on all interfaces")
     typer.echo(f"Review page: {' or '.join(urls)}  (Ctrl+C to stop)")
     if open_browser:
         try:
@@ -102,6 +116,25 @@ def serve_page(settings: Settings, open_browser: bool = False) -> None:
         typer.echo("stopped")
     finally:
         server.server_close()
+
+
+def _non_empty_host(value: str | None) -> str | None:
+    """--host '' would bind to every interface: refuse it as a usage error."""
+    if value is not None and not value.strip():
+        raise typer.BadParameter(
+            "expected an address such as 127.0.0.1 (this machine only) or 0.0.0.0 "
+            "(every interface), found an empty string"
+        )
+    return value
+
+
+def _port_in_range(value: int | None) -> int | None:
+    """A port outside 0-65535 would wrap around or end in an OverflowError: refuse it."""
+    if value is not None and not 0 <= value <= 65535:
+        raise typer.BadParameter(
+            f"expected a port from 0 to 65535 (0 picks a free one), found {value}"
+        )
+    return value
 
 
 def register(app: typer.Typer) -> None:
@@ -119,12 +152,17 @@ def register(app: typer.Typer) -> None:
         host: Annotated[
             str | None,
             typer.Option(
-                help="Address to listen on (default: review.host, 127.0.0.1)."
+                help="Address to listen on (default: review.host, 127.0.0.1); "
+                "0.0.0.0 for every interface.",
+                callback=_non_empty_host,
             ),
         ] = None,
         port: Annotated[
             int | None,
-            typer.Option(help="Port (default: review.port, 8765; 0 picks a free one)."),
+            typer.Option(
+                help="Port, 0 to 65535 (default: review.port, 8765; 0 picks a free one).",
+                callback=_port_in_range,
+            ),
         ] = None,
         open_browser: Annotated[
             bool, typer.Option("--open/--no-open", help="Open the page in a browser.")
@@ -141,7 +179,12 @@ def register(app: typer.Typer) -> None:
             settings.review.host = host
         if port is not None:
             settings.review.port = port
-        serve_page(settings, open_browser=open_browser)
+        serve_page(
+            settings,
+            open_browser=open_browser,
+            host_option="--host" if host is not None else "review.host",
+            port_option="--port" if port is not None else "review.port",
+        )
 
     @users_app.command("add")
     def users_add(
