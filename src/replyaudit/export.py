@@ -53,9 +53,17 @@ DEFAULT_DELIMITER = ";"
 
 
 class ExportError(ReplyAuditError):
-    """An export that cannot be written (unknown campaign, unwritable file...)."""
+    """An export that cannot be written (unknown campaign, unwritable file...).
+
+    str() is the English message for logs and the CLI; `message_fr` says it to a reviewer
+    on the (French) review page, without command-line options.
+    """
 
     exit_code = 2
+
+    def __init__(self, message: str, message_fr: str = "") -> None:
+        super().__init__(message)
+        self.message_fr = message_fr or "l'export n'a pas pu être produit."
 
 
 @dataclass
@@ -94,9 +102,15 @@ def export_rows(
     """Approved scorecards (every one with include_all), in campaign then inquiry order."""
     campaigns = store.campaigns()
     if campaign is not None and campaign not in campaigns:
+        known = ", ".join(campaigns)
         raise ExportError(
             f"{store.path}: expected a campaign among {campaigns or 'none'}, found {campaign!r}. "
-            "Fix: pass one of those to --campaign"
+            "Fix: pass one of those to --campaign",
+            f"Campagne « {campaign} » inconnue : choisissez-en une de la liste ({known}) "
+            "ou « toutes »."
+            if campaigns
+            else f"Campagne « {campaign} » inconnue : aucune campagne n'est encore "
+            "analysée dans cette base ; lancez replay ou scan.",
         )
     rows: list[ExportRow] = []
     for name in [campaign] if campaign else campaigns:

@@ -26,6 +26,7 @@ from flask import (
     url_for,
 )
 from flask_wtf.csrf import CSRFError, CSRFProtect
+from werkzeug.exceptions import InternalServerError
 
 from replyaudit.config import Settings
 from replyaudit.errors import ReplyAuditError
@@ -169,6 +170,17 @@ def create_app(settings: Settings, scorecard: Scorecard | None = None) -> Flask:
         return render_template(
             "error.html", title="Introuvable", message="Cette page n'existe pas."
         ), 404
+
+    @app.errorhandler(InternalServerError)
+    def _unexpected(error: InternalServerError) -> tuple[str, int]:
+        # Flask has already logged the traceback; the reviewer gets French, not Werkzeug's page.
+        return render_template(
+            "error.html",
+            title="Erreur inattendue",
+            message="La page n'a pas pu être produite à cause d'une erreur interne, "
+            "consignée dans le journal du serveur. Revenez à la liste et réessayez ; "
+            "si l'erreur persiste, transmettez ce journal à l'administrateur.",
+        ), 500
 
     @app.errorhandler(sqlite3.Error)
     def _database(error: sqlite3.Error) -> tuple[str, int]:

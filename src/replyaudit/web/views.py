@@ -26,6 +26,8 @@ from replyaudit.campaign import Campaign
 from replyaudit.export import (
     FLAG_LABELS,
     STATUS_LABELS,
+    ExportError,
+    ExportRow,
     csv_text,
     dealer_summary,
     export_rows,
@@ -307,11 +309,28 @@ def _export_params() -> tuple[str | None, bool]:
     return request.args.get("campagne") or None, request.args.get("tout") == "1"
 
 
+def _selected_rows() -> list[ExportRow] | Response:
+    """The rows the query asks for, or a redirect to the statistics page saying why not.
+
+    A campaign the store does not know (a stale link, a hand-typed address) is explained
+    in French there rather than failing the request.
+    """
+    campaign, include_all = _export_params()
+    try:
+        return export_rows(open_store(), g.scorecard, campaign, include_all)
+    except ExportError as exc:
+        log.info("export refused on the review page: %s", exc)
+        flash(exc.message_fr, "error")
+        back = url_for("views.statistics", tout="1" if include_all else None)
+        return redirect(back)  # type: ignore[return-value]
+
+
 @views.route("/export.csv")
 @login_gate
 def export_csv() -> Response:
-    campaign, include_all = _export_params()
-    rows = export_rows(open_store(), g.scorecard, campaign, include_all)
+    rows = _selected_rows()
+    if isinstance(rows, Response):
+        return rows
     # Same as the export command: BOM and ';' so French Excel opens it in columns.
     body = "\ufeff" + csv_text(rows, g.scorecard)
     return Response(
@@ -324,8 +343,9 @@ def export_csv() -> Response:
 @views.route("/export.xlsx")
 @login_gate
 def export_xlsx() -> Response:
-    campaign, include_all = _export_params()
-    rows = export_rows(open_store(), g.scorecard, campaign, include_all)
+    rows = _selected_rows()
+    if isinstance(rows, Response):
+        return rows
     buffer = io.BytesIO()
     write_xlsx(rows, g.scorecard, buffer)
     return Response(
@@ -343,9 +363,11 @@ def _filename(extension: str) -> str:
 
 @views.route("/statistiques")
 @login_gate
-def statistics() -> str:
+def statistics() -> str | Response:
     campaign, include_all = _export_params()
-    rows = export_rows(open_store(), g.scorecard, campaign, include_all)
+    rows = _selected_rows()
+    if isinstance(rows, Response):
+        return rows
     summary = dealer_summary(rows)
     delays = bar_chart(
         "Délai moyen de première réponse par concession",
