@@ -27,6 +27,24 @@ def _settings(config: Path | None, database: Path | None) -> Settings:
     return settings
 
 
+def existing_database(settings: Settings) -> Path:
+    """The database path of a command that only reads it; a missing file is refused.
+
+    Opening a missing path would create an empty database (and its folders), so a typo in
+    --database would export nothing, list no one or serve an empty page without a word.
+    """
+    from replyaudit.errors import StoreError
+
+    path = settings.storage.database_path
+    if not path.exists():
+        raise StoreError(
+            f"{path}: expected an existing replyaudit database, found that it does not exist. "
+            "Fix: correct --database (or [storage] database in the settings file), or "
+            "create it first with replyaudit scan, replay or demo"
+        )
+    return path
+
+
 def check_can_serve(settings: Settings) -> None:
     """Refuse an unusable database, and a page that needs a login while no reviewer exists."""
     from replyaudit.store import Store
@@ -34,7 +52,7 @@ def check_can_serve(settings: Settings) -> None:
 
     # Open the store first: a database that cannot be used is refused here, not with an
     # error page on every request.
-    with Store(settings.storage.database_path) as store:
+    with Store(existing_database(settings)) as store:
         if not login_required_for(settings) or store.users():
             return
     why = (
@@ -240,7 +258,7 @@ def register(app: typer.Typer) -> None:
         from replyaudit.store import Store
 
         settings = _settings(config, database)
-        with Store(settings.storage.database_path) as store:
+        with Store(existing_database(settings)) as store:
             for row in store.users():
                 typer.echo(f"{row['name']}\t{row['created_at']}")
 
@@ -291,7 +309,7 @@ def register(app: typer.Typer) -> None:
 
         settings = _settings(config, database)
         target = output or Path(f"replyaudit-export.{fmt.value}")
-        with Store(settings.storage.database_path) as store:
+        with Store(existing_database(settings)) as store:
             count = export_file(
                 store,
                 load_scorecard(settings.rules_dir),
