@@ -13,6 +13,13 @@ import typer
 
 from replyaudit.cli_options import ConfigOption, DatabaseOption
 from replyaudit.config import Settings, load_settings
+from replyaudit.errors import ReplyAuditError
+
+
+class PasswordInputError(ReplyAuditError):
+    """users add cannot read the password as asked (no terminal to type it on)."""
+
+    exit_code = 2
 
 
 class ExportFormat(StrEnum):
@@ -208,7 +215,10 @@ def register(app: typer.Typer) -> None:
     def users_add(
         name: Annotated[
             str,
-            typer.Argument(help="The reviewer's name, as recorded in the audit trail."),
+            typer.Argument(
+                help="The reviewer's name, as recorded in the audit trail: one word of "
+                "at most 64 printable characters, unique ignoring case."
+            ),
         ],
         config: ConfigOption = None,
         database: DatabaseOption = None,
@@ -216,14 +226,16 @@ def register(app: typer.Typer) -> None:
             bool,
             typer.Option(
                 "--password-stdin",
-                help="Read the password from the first line of stdin.",
+                help="Read the password from the first line of stdin (needed "
+                "when there is no terminal to type it on).",
             ),
         ] = False,
         replace: Annotated[
             bool,
             typer.Option(
                 "--replace",
-                help="Change the password of a reviewer who already exists.",
+                help="Change the password of a reviewer who already exists "
+                "(refused for a name that does not).",
             ),
         ] = False,
     ) -> None:
@@ -233,17 +245,26 @@ def register(app: typer.Typer) -> None:
 
         Example: replyaudit users add camille --database data/demo.sqlite3
         """
-        from replyaudit.review import add_user
+        from replyaudit.review import add_user, check_user_name
         from replyaudit.store import Store
 
-        if password_stdin:
-            password = sys.stdin.readline().rstrip("\r\n")
-        else:
-            password = typer.prompt(
-                f"Password for {name}", hide_input=True, confirmation_prompt=True
-            )
         settings = _settings(config, database)
+        if not password_stdin and not sys.stdin.isatty():
+            raise PasswordInputError(
+                "password: expected a terminal to type it on, found standard input "
+                "redirected (not a terminal). Fix: pipe the password in with "
+                "--password-stdin, e.g. printf '%s\\n' \"$PASSWORD\" | replyaudit users add "
+                "NAME --password-stdin"
+            )
         with Store(settings.storage.database_path) as store:
+            # The name is judged before the password is typed twice for nothing.
+            name = check_user_name(store, name, replace)
+            if password_stdin:
+                password = sys.stdin.readline().rstrip("\r\n")
+            else:
+                password = typer.prompt(
+                    f"Password for {name}", hide_input=True, confirmation_prompt=True
+                )
             add_user(store, name, password, replace=replace)
         typer.echo(f"ok: reviewer {name} saved in {settings.storage.database_path}")
 
