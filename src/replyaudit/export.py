@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import sys
 from collections import defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -50,6 +51,10 @@ FLAG_LABELS = {
 }
 # French Excel splits a CSV into columns on ';' and reads accents right after a BOM.
 DEFAULT_DELIMITER = ";"
+# --output - is standard output, for CSV only (a workbook is binary).
+STDOUT = "-"
+# A CSV under one of these names would open as a broken workbook.
+WORKBOOK_SUFFIXES = (".xlsx", ".xlsm", ".xls", ".ods")
 
 
 class ExportError(ReplyAuditError):
@@ -393,6 +398,34 @@ def write_xlsx(
     book.save(target)
 
 
+def is_stdout(target: Path) -> bool:
+    return str(target) == STDOUT
+
+
+def check_target(target: Path, fmt: str) -> None:
+    """Refuse an --output the format cannot go to: '-' for xlsx, a name of another format."""
+    if is_stdout(target):
+        if fmt == "xlsx":
+            raise ExportError(
+                "--output -: expected a file name for an XLSX workbook, found '-' "
+                "(standard output, which takes CSV only: a workbook is binary). "
+                "Fix: --output scorecards.xlsx"
+            )
+        return
+    suffix = target.suffix.lower()
+    if (fmt == "xlsx" and suffix != ".xlsx") or (
+        fmt == "csv" and suffix in WORKBOOK_SUFFIXES
+    ):
+        other = "csv" if fmt == "xlsx" else "xlsx"
+        fix = f"--output {target.with_suffix('.' + fmt)}"
+        if suffix == f".{other}":
+            fix += f", or --format {other}"
+        raise ExportError(
+            f"--output {target}: expected a name ending in .{fmt} for --format {fmt}, "
+            f"found {suffix or 'no extension'}. Fix: {fix}"
+        )
+
+
 def export_file(
     store: Store,
     scorecard: Scorecard,
@@ -402,11 +435,21 @@ def export_file(
     include_all: bool = False,
     delimiter: str = DEFAULT_DELIMITER,
 ) -> int:
-    """Write the export to `target` as csv (UTF-8 with BOM) or xlsx; returns the rows."""
+    """Write the export to `target` as csv (UTF-8 with BOM) or xlsx; returns the rows.
+
+    A `target` of '-' is standard output, for csv only.
+    """
     check_delimiter(delimiter)
+    check_target(target, fmt)
     rows = export_rows(store, scorecard, campaign, include_all)
     try:
-        if fmt == "csv":
+        if fmt == "csv" and is_stdout(target):
+            # The same bytes as the file, so `export -o - > x.csv` equals `-o x.csv`.
+            sys.stdout.flush()
+            text = "\ufeff" + csv_text(rows, scorecard, delimiter)
+            sys.stdout.buffer.write(text.encode("utf-8"))
+            sys.stdout.buffer.flush()
+        elif fmt == "csv":
             # newline="" keeps the csv module's \r\n rows and \n inside cells as written.
             with target.open("w", encoding="utf-8-sig", newline="") as handle:
                 handle.write(csv_text(rows, scorecard, delimiter))

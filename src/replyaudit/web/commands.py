@@ -296,7 +296,9 @@ def register(app: typer.Typer) -> None:
             typer.Option(
                 "--output",
                 "-o",
-                help="File to write (default: replyaudit-export.<format>).",
+                help="File to write (default: replyaudit-export.<format>); its "
+                "name must end in .xlsx for xlsx, and may not for csv. '-' writes the "
+                "CSV to standard output.",
             ),
         ] = None,
         campaign: Annotated[
@@ -324,12 +326,13 @@ def register(app: typer.Typer) -> None:
 
         Example: replyaudit export --all --delimiter , --output scorecards.csv
         """
-        from replyaudit.export import export_file
+        from replyaudit.export import check_target, export_file, is_stdout
         from replyaudit.scorecard import load_scorecard
         from replyaudit.store import Store
 
         settings = _settings(config, database)
         target = output or Path(f"replyaudit-export.{fmt.value}")
+        check_target(target, fmt.value)
         with Store(existing_database(settings)) as store:
             count = export_file(
                 store,
@@ -341,7 +344,10 @@ def register(app: typer.Typer) -> None:
                 delimiter,
             )
         kind = "scorecard(s)" if include_all else "approved scorecard(s)"
-        typer.echo(f"ok: {count} {kind} written to {target}")
+        if is_stdout(target):
+            typer.echo(f"ok: {count} {kind} written to standard output", err=True)
+        else:
+            typer.echo(f"ok: {count} {kind} written to {target}")
         if count == 0 and not include_all:
             typer.echo(
                 "0 approved case(s) exported; use --all to include cases not yet approved",
