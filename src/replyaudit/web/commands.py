@@ -326,7 +326,7 @@ def register(app: typer.Typer) -> None:
 
         Example: replyaudit export --all --delimiter , --output scorecards.csv
         """
-        from replyaudit.export import check_target, export_file, is_stdout
+        from replyaudit.export_files import check_target, export_file, is_stdout
         from replyaudit.scorecard import load_scorecard
         from replyaudit.store import Store
 

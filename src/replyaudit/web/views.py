@@ -28,12 +28,11 @@ from replyaudit.export import (
     STATUS_LABELS,
     ExportError,
     ExportRow,
-    csv_text,
     dealer_summary,
     export_rows,
     score_distribution,
-    write_xlsx,
 )
+from replyaudit.export_files import csv_text, write_xlsx
 from replyaudit.pipeline import load_parsed
 from replyaudit.review import (
     ReviewError,
