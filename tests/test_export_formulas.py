@@ -63,7 +63,10 @@ def test_export_csv_quotes_formula_like_text(scorecard, text):
 
 
 def test_export_csv_keeps_numbers_and_plain_text(scorecard):
-    """Numbers (negative ones too) and ordinary text are written unchanged."""
+    """Numbers (negative ones too) are never quoted as formulas; plain text is unchanged.
+
+    With the ';' default the decimal separator is a comma (test_export_numbers.py).
+    """
     from replyaudit.export_files import csv_text
 
     lines = list(
@@ -73,7 +76,7 @@ def test_export_csv_keeps_numbers_and_plain_text(scorecard):
     )
     by_title = dict(zip(lines[0], lines[1], strict=True))
     assert by_title["Nom de la concession"] == "Lexus"
-    assert by_title["Délai (minutes ouvrées)"] == "-12.5"
+    assert by_title["Délai (minutes ouvrées)"] == "-12,5"
     assert by_title[f"Total /{scorecard.max_points}"] == "7"
 
 

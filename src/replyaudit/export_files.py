@@ -41,9 +41,17 @@ def is_formula_like(value: object) -> bool:
     return isinstance(value, str) and value.startswith(FORMULA_PREFIXES)
 
 
-def csv_cell(value: object) -> object:
-    """A cell for CSV: formula-like text gets a leading quote, the rest is unchanged."""
-    return "'" + value if isinstance(value, str) and is_formula_like(value) else value
+def csv_cell(value: object, decimal_comma: bool = False) -> object:
+    """A cell for CSV: formula-like text gets a leading quote; with `decimal_comma` a
+    float is written 90,7, as French Excel reads a number; the rest is unchanged.
+
+    The float is turned to text after the formula check: -12,5 is a number, not text.
+    """
+    if isinstance(value, str) and is_formula_like(value):
+        return "'" + value
+    if decimal_comma and isinstance(value, float):
+        return str(value).replace(".", ",")
+    return value
 
 
 def check_delimiter(delimiter: str) -> str:
@@ -61,13 +69,17 @@ def csv_text(
 ) -> str:
     """The CSV export without its BOM, one header line, formula-like text quoted.
 
-    Multi-line cells (evidence, one item per line) are quoted by the csv module.
+    With ';' (French Excel) decimals are written with a comma, which that Excel reads as
+    a number (a point would make 90.7 text, or a date); other delimiters keep the point
+    programs expect. Multi-line cells (evidence, one item per line) are quoted by the
+    csv module.
     """
     buffer = io.StringIO()
     writer = csv.writer(buffer, delimiter=check_delimiter(delimiter))
+    comma = delimiter == DEFAULT_DELIMITER
     writer.writerow([csv_cell(c) for c in headers(scorecard)])
     for row in rows:
-        writer.writerow([csv_cell(c) for c in cells(row, scorecard)])
+        writer.writerow([csv_cell(c, comma) for c in cells(row, scorecard)])
     return buffer.getvalue()
 
 

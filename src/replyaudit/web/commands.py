@@ -312,15 +312,17 @@ def register(app: typer.Typer) -> None:
             typer.Option(
                 "--delimiter",
                 help="CSV column separator: ';' (default) opens in columns in French "
-                "Excel; use ',' for programs. The CSV is UTF-8 with a BOM.",
+                "Excel, with decimal commas (90,7); use ',' for programs, with decimal "
+                "points (90.7). The CSV is UTF-8 with a BOM.",
             ),
         ] = ";",
     ) -> None:
         """Export scorecards, one row per inquiry: a value and points per question, total, delay, flags, evidence.
 
-        The CSV is UTF-8 with a BOM and ';' between columns, so French Excel opens it in
-        columns with its accents right; pass --delimiter ',' for other programs. Evidence
-        holds one quote per line inside its cell.
+        The CSV is UTF-8 with a BOM and ';' between columns and decimal commas, so French
+        Excel opens it in columns with its accents and numbers right; pass --delimiter ','
+        for other programs (decimal points). Evidence holds one quote per line inside its
+        cell.
 
         Example: replyaudit export --format xlsx --output scorecards.xlsx --database data/demo.sqlite3
 
