@@ -28,6 +28,9 @@ from replyaudit.store import Store
 # dealer names, waves and evidence come from campaign files and dealers' mail.
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 
+# The most characters a spreadsheet cell holds (Excel; openpyxl cuts there silently).
+MAX_CELL_CHARS = 32_767
+
 # French Excel splits a CSV into columns on ';' and reads accents right after a BOM.
 DEFAULT_DELIMITER = ";"
 # --output - is standard output, for CSV only (a workbook is binary).
@@ -41,17 +44,33 @@ def is_formula_like(value: object) -> bool:
     return isinstance(value, str) and value.startswith(FORMULA_PREFIXES)
 
 
+def cap_cell(value: object) -> object:
+    """Text longer than a cell holds, cut to fit with a French marker saying so.
+
+    A 200 KB review comment would otherwise be cut silently by Excel (CSV) or openpyxl
+    (XLSX); the marker gives the full length and where to read it all.
+    """
+    if not isinstance(value, str) or len(value) <= MAX_CELL_CHARS:
+        return value
+    total = f"{len(value):,}".replace(",", " ")
+    marker = (
+        f" […] [texte tronqué : {total} caractères au total, plus qu'une cellule "
+        "n'en contient ; texte complet sur la page de revue]"
+    )
+    return value[: MAX_CELL_CHARS - len(marker)] + marker
+
+
 def csv_cell(value: object, decimal_comma: bool = False) -> object:
     """A cell for CSV: formula-like text gets a leading quote; with `decimal_comma` a
-    float is written 90,7, as French Excel reads a number; the rest is unchanged.
+    float is written 90,7, as French Excel reads a number; long text is capped.
 
     The float is turned to text after the formula check: -12,5 is a number, not text.
     """
     if isinstance(value, str) and is_formula_like(value):
-        return "'" + value
+        return cap_cell("'" + value)
     if decimal_comma and isinstance(value, float):
         return str(value).replace(".", ",")
-    return value
+    return cap_cell(value)
 
 
 def check_delimiter(delimiter: str) -> str:
@@ -88,8 +107,9 @@ def append_row(sheet: Worksheet, values: list[object]) -> None:
 
     openpyxl turns any text starting with '=' into a formula; such cells are set back
     to strings and marked quote-prefixed, so a spreadsheet shows them as typed text.
+    Text longer than a cell holds is capped with a French marker (cap_cell).
     """
-    sheet.append(values)
+    sheet.append([cap_cell(value) for value in values])
     for cell in sheet[sheet.max_row]:
         if is_formula_like(cell.value):
             cell.data_type = "s"
