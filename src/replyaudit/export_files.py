@@ -8,6 +8,7 @@ import sys
 from pathlib import Path
 
 from openpyxl import Workbook
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.chart import BarChart, Reference
 from openpyxl.styles import Alignment, Font
 from openpyxl.worksheet.worksheet import Worksheet
@@ -107,13 +108,21 @@ def append_row(sheet: Worksheet, values: list[object]) -> None:
 
     openpyxl turns any text starting with '=' into a formula; such cells are set back
     to strings and marked quote-prefixed, so a spreadsheet shows them as typed text.
-    Text longer than a cell holds is capped with a French marker (cap_cell).
+    Text longer than a cell holds is capped with a French marker (cap_cell), and the
+    control characters a workbook cannot hold (openpyxl refuses the whole file for one
+    \x0b pasted from a word processor into a comment) are written as spaces.
     """
-    sheet.append([cap_cell(value) for value in values])
+    sheet.append([cap_cell(_xlsx_text(value)) for value in values])
     for cell in sheet[sheet.max_row]:
         if is_formula_like(cell.value):
             cell.data_type = "s"
             cell.quotePrefix = True
+
+
+def _xlsx_text(value: object) -> object:
+    if isinstance(value, str):
+        return ILLEGAL_CHARACTERS_RE.sub(" ", value)
+    return value
 
 
 def write_xlsx(
