@@ -46,7 +46,7 @@ def _row(scorecard, text: str):
 @pytest.mark.parametrize("text", HOSTILE)
 def test_export_csv_quotes_formula_like_text(scorecard, text):
     """A text cell starting with = + - @ tab or CR is prefixed with a quote in CSV."""
-    from replyaudit.export import csv_text
+    from replyaudit.export_files import csv_text
 
     lines = list(
         csv.reader(
@@ -63,8 +63,11 @@ def test_export_csv_quotes_formula_like_text(scorecard, text):
 
 
 def test_export_csv_keeps_numbers_and_plain_text(scorecard):
-    """Numbers (negative ones too) and ordinary text are written unchanged."""
-    from replyaudit.export import csv_text
+    """Numbers (negative ones too) are never quoted as formulas; plain text is unchanged.
+
+    With the ';' default the decimal separator is a comma (test_export_numbers.py).
+    """
+    from replyaudit.export_files import csv_text
 
     lines = list(
         csv.reader(
@@ -73,14 +76,14 @@ def test_export_csv_keeps_numbers_and_plain_text(scorecard):
     )
     by_title = dict(zip(lines[0], lines[1], strict=True))
     assert by_title["Nom de la concession"] == "Lexus"
-    assert by_title["Délai (minutes ouvrées)"] == "-12.5"
+    assert by_title["Délai (minutes ouvrées)"] == "-12,5"
     assert by_title[f"Total /{scorecard.max_points}"] == "7"
 
 
 @pytest.mark.parametrize("text", HOSTILE)
 def test_export_xlsx_never_writes_a_formula(scorecard, tmp_path, text):
     """In XLSX formula-like text stays a string cell, marked quote-prefixed; numbers stay numbers."""
-    from replyaudit.export import write_xlsx
+    from replyaudit.export_files import write_xlsx
 
     target = tmp_path / "out.xlsx"
     write_xlsx([_row(scorecard, text)], scorecard, target)

@@ -70,7 +70,8 @@ def test_export_page_csv_uses_semicolons(client):
 
 def test_export_evidence_one_item_per_line_without_repeats(db, scorecard):
     """Evidence holding '|' survives: one item per line, identical quotes once per question."""
-    from replyaudit.export import csv_text, export_rows
+    from replyaudit.export import export_rows
+    from replyaudit.export_files import csv_text
     from replyaudit.store import Store
 
     with Store(db) as store:
@@ -87,7 +88,8 @@ def test_export_evidence_one_item_per_line_without_repeats(db, scorecard):
 
 def test_export_reviewed_answer_is_described_in_french(client, db, scorecard):
     """A reviewer's change reads in French in the export, not 'changed by'."""
-    from replyaudit.export import csv_text, export_rows
+    from replyaudit.export import export_rows
+    from replyaudit.export_files import csv_text
     from replyaudit.store import Store
 
     post_form(
@@ -104,7 +106,8 @@ def test_export_reviewed_answer_is_described_in_french(client, db, scorecard):
 
 def test_export_flags_column_in_french(db, scorecard, tmp_path):
     """Flags get a French column in CSV and XLSX; evidence cells wrap in XLSX."""
-    from replyaudit.export import csv_text, export_rows, write_xlsx
+    from replyaudit.export import export_rows
+    from replyaudit.export_files import csv_text, write_xlsx
     from replyaudit.store import Store
 
     with Store(db) as store:

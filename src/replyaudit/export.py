@@ -1,19 +1,14 @@
-"""Exports of scorecards: one row per inquiry to CSV, or an XLSX workbook with summary and charts."""
+"""The rows of an export: one per inquiry with French labels, cells, per-dealer summary and score bins.
+
+export_files.py writes them as CSV or as an XLSX workbook.
+"""
 
 from __future__ import annotations
 
-import csv
-import io
 import json
 from collections import defaultdict
 from dataclasses import dataclass, field
-from pathlib import Path
 from statistics import mean
-
-from openpyxl import Workbook
-from openpyxl.chart import BarChart, Reference
-from openpyxl.styles import Alignment, Font
-from openpyxl.worksheet.worksheet import Worksheet
 
 from replyaudit.campaign import Campaign
 from replyaudit.errors import ReplyAuditError
@@ -21,10 +16,6 @@ from replyaudit.models import Answer, CaseResult
 from replyaudit.scorecard import Scorecard
 from replyaudit.store import Store
 from replyaudit.web.timing_fr import french_datetime
-
-# A spreadsheet runs a cell starting with one of these as a formula (CSV injection);
-# dealer names, waves and evidence come from campaign files and dealers' mail.
-FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 
 STATUS_LABELS = {
     "waiting": "en attente",
@@ -48,14 +39,20 @@ FLAG_LABELS = {
     "arrival_mismatch": "heure d'arrivée contradictoire",
     "no_readable_text": "réponse sans texte lisible",
 }
-# French Excel splits a CSV into columns on ';' and reads accents right after a BOM.
-DEFAULT_DELIMITER = ";"
 
 
 class ExportError(ReplyAuditError):
-    """An export that cannot be written (unknown campaign, unwritable file...)."""
+    """An export that cannot be written (unknown campaign, unwritable file...).
+
+    str() is the English message for logs and the CLI; `message_fr` says it to a reviewer
+    on the (French) review page, without command-line options.
+    """
 
     exit_code = 2
+
+    def __init__(self, message: str, message_fr: str = "") -> None:
+        super().__init__(message)
+        self.message_fr = message_fr or "l'export n'a pas pu être produit."
 
 
 @dataclass
@@ -94,9 +91,15 @@ def export_rows(
     """Approved scorecards (every one with include_all), in campaign then inquiry order."""
     campaigns = store.campaigns()
     if campaign is not None and campaign not in campaigns:
+        known = ", ".join(campaigns)
         raise ExportError(
             f"{store.path}: expected a campaign among {campaigns or 'none'}, found {campaign!r}. "
-            "Fix: pass one of those to --campaign"
+            "Fix: pass one of those to --campaign",
+            f"Campagne « {campaign} » inconnue : choisissez-en une de la liste ({known}) "
+            "ou « toutes »."
+            if campaigns
+            else f"Campagne « {campaign} » inconnue : aucune campagne n'est encore "
+            "analysée dans cette base ; lancez replay ou scan.",
         )
     rows: list[ExportRow] = []
     for name in [campaign] if campaign else campaigns:
@@ -195,7 +198,7 @@ def headers(scorecard: Scorecard) -> list[str]:
     ]
 
 
-def _cells(row: ExportRow, scorecard: Scorecard) -> list[object]:
+def cells(row: ExportRow, scorecard: Scorecard) -> list[object]:
     cells: list[object] = [
         row.campaign,
         row.inquiry_id,
@@ -215,54 +218,6 @@ def _cells(row: ExportRow, scorecard: Scorecard) -> list[object]:
         " ; ".join(FLAG_LABELS.get(f, f) for f in row.flags),
         row.evidence,
     ]
-
-
-def is_formula_like(value: object) -> bool:
-    """True for text a spreadsheet would read as a formula; numbers never are."""
-    return isinstance(value, str) and value.startswith(FORMULA_PREFIXES)
-
-
-def csv_cell(value: object) -> object:
-    """A cell for CSV: formula-like text gets a leading quote, the rest is unchanged."""
-    return "'" + value if isinstance(value, str) and is_formula_like(value) else value
-
-
-def check_delimiter(delimiter: str) -> str:
-    """The CSV delimiter if it is one character other than a quote or a line break."""
-    if len(delimiter) != 1 or delimiter in '"\r\n':
-        raise ExportError(
-            f"CSV delimiter: expected one character other than a quote or a line break, such as ';' or ',', found {delimiter!r}. "
-            "Fix: --delimiter ';' (French Excel) or --delimiter ',' (programs)"
-        )
-    return delimiter
-
-
-def csv_text(
-    rows: list[ExportRow], scorecard: Scorecard, delimiter: str = DEFAULT_DELIMITER
-) -> str:
-    """The CSV export without its BOM, one header line, formula-like text quoted.
-
-    Multi-line cells (evidence, one item per line) are quoted by the csv module.
-    """
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, delimiter=check_delimiter(delimiter))
-    writer.writerow([csv_cell(c) for c in headers(scorecard)])
-    for row in rows:
-        writer.writerow([csv_cell(c) for c in _cells(row, scorecard)])
-    return buffer.getvalue()
-
-
-def append_row(sheet: Worksheet, cells: list[object]) -> None:
-    """Append a row where text is always a string cell, never a formula.
-
-    openpyxl turns any text starting with '=' into a formula; such cells are set back
-    to strings and marked quote-prefixed, so a spreadsheet shows them as typed text.
-    """
-    sheet.append(cells)
-    for cell in sheet[sheet.max_row]:
-        if is_formula_like(cell.value):
-            cell.data_type = "s"
-            cell.quotePrefix = True
 
 
 @dataclass
@@ -304,106 +259,3 @@ def score_distribution(
         count = sum(1 for r in rows if low <= r.total <= high)
         bins.append((f"{low}-{high}", count))
     return bins
-
-
-def write_xlsx(
-    rows: list[ExportRow], scorecard: Scorecard, target: Path | io.BytesIO
-) -> None:
-    """A workbook: Scorecards, Concessions (summary), Graphiques (delays by dealer, scores)."""
-    book = Workbook()
-    sheet = book.active
-    assert sheet is not None
-    sheet.title = "Scorecards"
-    append_row(sheet, list(headers(scorecard)))
-    wrapped = [len(headers(scorecard)) - 1, len(headers(scorecard))]  # flags, evidence
-    for row in rows:
-        append_row(sheet, _cells(row, scorecard))
-        for column in wrapped:
-            sheet.cell(row=sheet.max_row, column=column).alignment = Alignment(
-                wrap_text=True, vertical="top"
-            )
-    for cell in sheet[1]:
-        cell.font = Font(bold=True)
-    sheet.freeze_panes = "C2"
-
-    dealers = book.create_sheet("Concessions")
-    dealers.append(
-        [
-            "Concession",
-            "Nom",
-            "Demandes",
-            "Total moyen",
-            "Délai moyen (minutes ouvrées)",
-        ]
-    )
-    summary = dealer_summary(rows)
-    for item in summary:
-        append_row(
-            dealers,
-            [
-                item.dealer_id,
-                item.dealer_name,
-                item.inquiries,
-                item.mean_total,
-                item.mean_delay if item.mean_delay is not None else 0,
-            ],
-        )
-    for cell in dealers[1]:
-        cell.font = Font(bold=True)
-
-    charts = book.create_sheet("Graphiques")
-    charts.append(["Score", "Demandes"])
-    for label, count in score_distribution(rows, scorecard.max_points):
-        append_row(charts, [label, count])
-    if summary:
-        delay_chart = BarChart()
-        delay_chart.title = "Délai moyen de réponse par concession (minutes ouvrées)"
-        delay_chart.add_data(
-            Reference(dealers, min_col=5, min_row=1, max_row=len(summary) + 1),
-            titles_from_data=True,
-        )
-        delay_chart.set_categories(
-            Reference(dealers, min_col=1, min_row=2, max_row=len(summary) + 1)
-        )
-        charts.add_chart(delay_chart, "D2")
-    score_chart = BarChart()
-    score_chart.title = f"Répartition des scores (/{scorecard.max_points})"
-    bins = len(score_distribution(rows, scorecard.max_points))
-    score_chart.add_data(
-        Reference(charts, min_col=2, min_row=1, max_row=bins + 1), titles_from_data=True
-    )
-    score_chart.set_categories(
-        Reference(charts, min_col=1, min_row=2, max_row=bins + 1)
-    )
-    charts.add_chart(score_chart, "D20")
-    book.save(target)
-
-
-def export_file(
-    store: Store,
-    scorecard: Scorecard,
-    target: Path,
-    fmt: str,
-    campaign: str | None = None,
-    include_all: bool = False,
-    delimiter: str = DEFAULT_DELIMITER,
-) -> int:
-    """Write the export to `target` as csv (UTF-8 with BOM) or xlsx; returns the rows."""
-    check_delimiter(delimiter)
-    rows = export_rows(store, scorecard, campaign, include_all)
-    try:
-        if fmt == "csv":
-            # newline="" keeps the csv module's \r\n rows and \n inside cells as written.
-            with target.open("w", encoding="utf-8-sig", newline="") as handle:
-                handle.write(csv_text(rows, scorecard, delimiter))
-        elif fmt == "xlsx":
-            write_xlsx(rows, scorecard, target)
-        else:
-            raise ExportError(
-                f"export format: expected csv or xlsx, found {fmt!r}. Fix: --format csv or xlsx"
-            )
-    except OSError as exc:
-        raise ExportError(
-            f"{target}: expected a writable file, found {exc}. Fix: choose another --output"
-        ) from None
-    return len(rows)

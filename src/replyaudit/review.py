@@ -365,31 +365,79 @@ def mark_irrelevant(
     )
 
 
-def add_user(store: Store, name: str, password: str, replace: bool = False) -> None:
-    """Add a named reviewer, or with `replace` change an existing one's password (argon2).
+# Reviewer names appear in the audit trail, the page header and the exports.
+MAX_NAME_LENGTH = 64
 
-    The password is hashed as given; only its length is judged without the whitespace
-    around it, so eight spaces, or a short word padded with spaces, are refused.
+
+def check_user_name(store: Store, name: str, replace: bool = False) -> str:
+    """The stripped `name` if it can be added (with `replace`, changed); else ReviewError.
+
+    A name is one printable word of at most MAX_NAME_LENGTH characters, unique ignoring
+    case (camille and Camille would be two accounts for one person); `replace` needs the
+    account to exist under that exact name.
     """
     name = name.strip()
+    if len(name) > MAX_NAME_LENGTH:
+        raise ReviewError(
+            f"user name: expected at most {MAX_NAME_LENGTH} characters, found {len(name)}. "
+            "Fix: a shorter name, e.g. 'camille'",
+            f"le nom du relecteur doit compter au plus {MAX_NAME_LENGTH} caractères.",
+        )
     if not name or any(c.isspace() for c in name):
         raise ReviewError(
             f"user name: expected a name without spaces, found {name!r}. Fix: e.g. 'camille'",
             "le nom du relecteur doit être un mot sans espace, par exemple « camille ».",
         )
+    if not name.isprintable():
+        raise ReviewError(
+            f"user name: expected printable characters only, found {name!r}. Fix: e.g. 'camille'",
+            "le nom du relecteur ne doit contenir que des caractères visibles.",
+        )
+    existing = next(
+        (
+            str(row["name"])
+            for row in store.users()
+            if str(row["name"]).casefold() == name.casefold()
+        ),
+        None,
+    )
+    if replace and existing is None:
+        raise ReviewError(
+            f"user {name}: expected an existing reviewer to change the password of, found none. "
+            f"Fix: add {name} without --replace, or check the name with replyaudit users list",
+            f"le relecteur « {name} » n'existe pas ; ajoutez-le sans --replace.",
+        )
+    if existing is not None and existing != name:
+        raise ReviewError(
+            f"user {name}: expected a name no other reviewer has, found the account "
+            f"{existing!r} (names are compared ignoring case). Fix: choose another name, or "
+            f"replyaudit users add {existing} --replace to change that account's password",
+            f"le relecteur « {existing} » existe déjà (les majuscules ne comptent pas).",
+        )
+    if existing is not None and not replace:
+        raise ReviewError(
+            f"user {name}: expected a new reviewer name, found an existing account. "
+            "Fix: pass --replace to change their password, or choose another name",
+            f"le relecteur « {name} » existe déjà ; utilisez --replace pour changer "
+            "son mot de passe.",
+        )
+    return name
+
+
+def add_user(store: Store, name: str, password: str, replace: bool = False) -> None:
+    """Add a named reviewer, or with `replace` change an existing one's password (argon2).
+
+    The name is checked by check_user_name. The password is hashed as given; only its
+    length is judged without the whitespace around it, so eight spaces, or a short word
+    padded with spaces, are refused.
+    """
+    name = check_user_name(store, name, replace)
     meaningful = len(password.strip())
     if meaningful < 8:
         raise ReviewError(
             f"password of {name}: expected at least 8 characters besides surrounding whitespace, "
             f"found {meaningful}. Fix: a longer one",
             "le mot de passe doit compter au moins 8 caractères, espaces autour exclus.",
-        )
-    if not replace and store.get_user(name) is not None:
-        raise ReviewError(
-            f"user {name}: expected a new reviewer name, found an existing account. "
-            "Fix: pass --replace to change their password, or choose another name",
-            f"le relecteur « {name} » existe déjà ; utilisez --replace pour changer "
-            "son mot de passe.",
         )
     store.put_user(name, _hasher.hash(password))
     log.info("reviewer %s %s", name, "password replaced" if replace else "saved")

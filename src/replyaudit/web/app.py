@@ -26,6 +26,7 @@ from flask import (
     url_for,
 )
 from flask_wtf.csrf import CSRFError, CSRFProtect
+from werkzeug.exceptions import InternalServerError, RequestEntityTooLarge
 
 from replyaudit.config import Settings
 from replyaudit.errors import ReplyAuditError
@@ -41,6 +42,28 @@ CONTENT_SECURITY_POLICY = (
     "default-src 'none'; img-src 'self' data:; style-src 'self'; script-src 'self'; "
     "form-action 'self'; frame-ancestors 'none'; base-uri 'none'"
 )
+
+
+# The longest comment or reason a reviewer may write (README, "serve, users, export").
+COMMENT_MAX_CHARS = 5_000
+
+
+def french_count(number: int) -> str:
+    """5000 as French writes it: 5 000."""
+    return f"{number:,}".replace(",", " ")
+
+
+def back_link() -> tuple[str, str] | None:
+    """The page a posted form came from, for a link back from an error page."""
+    args = request.view_args or {}
+    if "campaign" in args and "inquiry_id" in args:
+        url = url_for(
+            "views.case", campaign=args["campaign"], inquiry_id=args["inquiry_id"]
+        )
+        return url, "Retour à la demande"
+    if request.endpoint == "views.file_unmatched":
+        return url_for("views.unmatched"), "Retour aux courriels non rattachés"
+    return None
 
 
 class ServeError(ReplyAuditError):
@@ -122,6 +145,7 @@ def create_app(settings: Settings, scorecard: Scorecard | None = None) -> Flask:
         SESSION_COOKIE_HTTPONLY=True,
         SESSION_COOKIE_SAMESITE="Strict",
         WTF_CSRF_TIME_LIMIT=None,
+        # Far above COMMENT_MAX_CHARS even in 4-byte UTF-8, percent-encoded.
         MAX_CONTENT_LENGTH=1_000_000,
     )
     CSRFProtect(app)
@@ -170,6 +194,36 @@ def create_app(settings: Settings, scorecard: Scorecard | None = None) -> Flask:
             "error.html", title="Introuvable", message="Cette page n'existe pas."
         ), 404
 
+    @app.errorhandler(RequestEntityTooLarge)
+    def _too_large(error: RequestEntityTooLarge) -> tuple[str, int]:
+        log.info(
+            "form refused on %s: too large (%s bytes)",
+            request.path,
+            request.content_length,
+        )
+        back = back_link()
+        return render_template(
+            "error.html",
+            title="Formulaire trop volumineux",
+            message="Le formulaire envoyé dépasse la taille acceptée par la page ; rien "
+            "n'a été enregistré. Un commentaire ou un motif compte "
+            f"{french_count(COMMENT_MAX_CHARS)} caractères au plus : raccourcissez-le, "
+            "puis renvoyez le formulaire.",
+            back_url=back[0] if back else None,
+            back_label=back[1] if back else None,
+        ), 413
+
+    @app.errorhandler(InternalServerError)
+    def _unexpected(error: InternalServerError) -> tuple[str, int]:
+        # Flask has already logged the traceback; the reviewer gets French, not Werkzeug's page.
+        return render_template(
+            "error.html",
+            title="Erreur inattendue",
+            message="La page n'a pas pu être produite à cause d'une erreur interne, "
+            "consignée dans le journal du serveur. Revenez à la liste et réessayez ; "
+            "si l'erreur persiste, transmettez ce journal à l'administrateur.",
+        ), 500
+
     @app.errorhandler(sqlite3.Error)
     def _database(error: sqlite3.Error) -> tuple[str, int]:
         return render_template(
@@ -184,6 +238,8 @@ def create_app(settings: Settings, scorecard: Scorecard | None = None) -> Flask:
             "current_user": session.get("user"),
             "login_required": required,
             "reviewer": reviewer_name(),
+            "comment_max": COMMENT_MAX_CHARS,
+            "comment_max_fr": french_count(COMMENT_MAX_CHARS),
         }
 
     @app.route("/login", methods=["GET", "POST"])

@@ -13,6 +13,13 @@ import typer
 
 from replyaudit.cli_options import ConfigOption, DatabaseOption
 from replyaudit.config import Settings, load_settings
+from replyaudit.errors import ReplyAuditError
+
+
+class PasswordInputError(ReplyAuditError):
+    """users add cannot read the password as asked (no terminal to type it on)."""
+
+    exit_code = 2
 
 
 class ExportFormat(StrEnum):
@@ -27,6 +34,24 @@ def _settings(config: Path | None, database: Path | None) -> Settings:
     return settings
 
 
+def existing_database(settings: Settings) -> Path:
+    """The database path of a command that only reads it; a missing file is refused.
+
+    Opening a missing path would create an empty database (and its folders), so a typo in
+    --database would export nothing, list no one or serve an empty page without a word.
+    """
+    from replyaudit.errors import StoreError
+
+    path = settings.storage.database_path
+    if not path.exists():
+        raise StoreError(
+            f"{path}: expected an existing replyaudit database, found that it does not exist. "
+            "Fix: correct --database (or [storage] database in the settings file), or "
+            "create it first with replyaudit scan, replay or demo"
+        )
+    return path
+
+
 def check_can_serve(settings: Settings) -> None:
     """Refuse an unusable database, and a page that needs a login while no reviewer exists."""
     from replyaudit.store import Store
@@ -34,7 +59,7 @@ def check_can_serve(settings: Settings) -> None:
 
     # Open the store first: a database that cannot be used is refused here, not with an
     # error page on every request.
-    with Store(settings.storage.database_path) as store:
+    with Store(existing_database(settings)) as store:
         if not login_required_for(settings) or store.users():
             return
     why = (
@@ -71,23 +96,37 @@ def page_urls(host: str, port: int) -> list[str]:
     return [_url(name, port), local]
 
 
-def serve_page(settings: Settings, open_browser: bool = False) -> None:
-    """Serve the review page for `settings` until interrupted."""
+def serve_page(
+    settings: Settings,
+    open_browser: bool = False,
+    host_option: str = "review.host",
+    port_option: str = "review.port",
+) -> None:
+    """Serve the review page for `settings` until interrupted.
+
+    host_option and port_option name where the address came from, for error messages.
+    """
     from werkzeug.serving import make_server
 
     from replyaudit.web.app import create_app
+    from replyaudit.web.listen import check_host, check_port, listening_socket
 
+    host, port = settings.review.host, settings.review.port
+    check_host(host, host_option)
+    check_port(port, port_option)
     check_can_serve(settings)
     app = create_app(settings)
-    server = make_server(settings.review.host, settings.review.port, app, threaded=True)
-    host = settings.review.host
-    urls = page_urls(host, server.server_port)
+    bound = listening_socket(host, port, host_option, port_option)
+    try:
+        # Werkzeug serves on a duplicate of the bound socket.
+        server = make_server(host, port, app, threaded=True, fd=bound.fileno())
+    finally:
+        bound.close()
+    urls = page_urls(host, server.port)
     url = urls[-1]
     if host in WILDCARD_HOSTS:
-        shown = f"[{host}]" if ":" in host else host or "0.0.0.0"
-        typer.echo(
-            f"Bound to {shown}:{server.server_port}: listening on all interfaces"
-        )
+        shown = f"[{host}]" if ":" in host else host
+        typer.echo(f"Bound to {shown}:{server.port}: listening on all interfaces")
     typer.echo(f"Review page: {' or '.join(urls)}  (Ctrl+C to stop)")
     if open_browser:
         try:
@@ -102,6 +141,25 @@ def serve_page(settings: Settings, open_browser: bool = False) -> None:
         typer.echo("stopped")
     finally:
         server.server_close()
+
+
+def _non_empty_host(value: str | None) -> str | None:
+    """--host '' would bind to every interface: refuse it as a usage error."""
+    if value is not None and not value.strip():
+        raise typer.BadParameter(
+            "expected an address such as 127.0.0.1 (this machine only) or 0.0.0.0 "
+            "(every interface), found an empty string"
+        )
+    return value
+
+
+def _port_in_range(value: int | None) -> int | None:
+    """A port outside 0-65535 would wrap around or end in an OverflowError: refuse it."""
+    if value is not None and not 0 <= value <= 65535:
+        raise typer.BadParameter(
+            f"expected a port from 0 to 65535 (0 picks a free one), found {value}"
+        )
+    return value
 
 
 def register(app: typer.Typer) -> None:
@@ -119,12 +177,17 @@ def register(app: typer.Typer) -> None:
         host: Annotated[
             str | None,
             typer.Option(
-                help="Address to listen on (default: review.host, 127.0.0.1)."
+                help="Address to listen on (default: review.host, 127.0.0.1); "
+                "0.0.0.0 for every interface.",
+                callback=_non_empty_host,
             ),
         ] = None,
         port: Annotated[
             int | None,
-            typer.Option(help="Port (default: review.port, 8765; 0 picks a free one)."),
+            typer.Option(
+                help="Port, 0 to 65535 (default: review.port, 8765; 0 picks a free one).",
+                callback=_port_in_range,
+            ),
         ] = None,
         open_browser: Annotated[
             bool, typer.Option("--open/--no-open", help="Open the page in a browser.")
@@ -141,13 +204,21 @@ def register(app: typer.Typer) -> None:
             settings.review.host = host
         if port is not None:
             settings.review.port = port
-        serve_page(settings, open_browser=open_browser)
+        serve_page(
+            settings,
+            open_browser=open_browser,
+            host_option="--host" if host is not None else "review.host",
+            port_option="--port" if port is not None else "review.port",
+        )
 
     @users_app.command("add")
     def users_add(
         name: Annotated[
             str,
-            typer.Argument(help="The reviewer's name, as recorded in the audit trail."),
+            typer.Argument(
+                help="The reviewer's name, as recorded in the audit trail: one word of "
+                "at most 64 printable characters, unique ignoring case."
+            ),
         ],
         config: ConfigOption = None,
         database: DatabaseOption = None,
@@ -155,14 +226,16 @@ def register(app: typer.Typer) -> None:
             bool,
             typer.Option(
                 "--password-stdin",
-                help="Read the password from the first line of stdin.",
+                help="Read the password from the first line of stdin (needed "
+                "when there is no terminal to type it on).",
             ),
         ] = False,
         replace: Annotated[
             bool,
             typer.Option(
                 "--replace",
-                help="Change the password of a reviewer who already exists.",
+                help="Change the password of a reviewer who already exists "
+                "(refused for a name that does not).",
             ),
         ] = False,
     ) -> None:
@@ -172,17 +245,26 @@ def register(app: typer.Typer) -> None:
 
         Example: replyaudit users add camille --database data/demo.sqlite3
         """
-        from replyaudit.review import add_user
+        from replyaudit.review import add_user, check_user_name
         from replyaudit.store import Store
 
-        if password_stdin:
-            password = sys.stdin.readline().rstrip("\r\n")
-        else:
-            password = typer.prompt(
-                f"Password for {name}", hide_input=True, confirmation_prompt=True
-            )
         settings = _settings(config, database)
+        if not password_stdin and not sys.stdin.isatty():
+            raise PasswordInputError(
+                "password: expected a terminal to type it on, found standard input "
+                "redirected (not a terminal). Fix: pipe the password in with "
+                "--password-stdin, e.g. printf '%s\\n' \"$PASSWORD\" | replyaudit users add "
+                "NAME --password-stdin"
+            )
         with Store(settings.storage.database_path) as store:
+            # The name is judged before the password is typed twice for nothing.
+            name = check_user_name(store, name, replace)
+            if password_stdin:
+                password = sys.stdin.readline().rstrip("\r\n")
+            else:
+                password = typer.prompt(
+                    f"Password for {name}", hide_input=True, confirmation_prompt=True
+                )
             add_user(store, name, password, replace=replace)
         typer.echo(f"ok: reviewer {name} saved in {settings.storage.database_path}")
 
@@ -197,7 +279,7 @@ def register(app: typer.Typer) -> None:
         from replyaudit.store import Store
 
         settings = _settings(config, database)
-        with Store(settings.storage.database_path) as store:
+        with Store(existing_database(settings)) as store:
             for row in store.users():
                 typer.echo(f"{row['name']}\t{row['created_at']}")
 
@@ -214,7 +296,9 @@ def register(app: typer.Typer) -> None:
             typer.Option(
                 "--output",
                 "-o",
-                help="File to write (default: replyaudit-export.<format>).",
+                help="File to write (default: replyaudit-export.<format>); its "
+                "name must end in .xlsx for xlsx, and may not for csv. '-' writes the "
+                "CSV to standard output.",
             ),
         ] = None,
         campaign: Annotated[
@@ -228,27 +312,30 @@ def register(app: typer.Typer) -> None:
             typer.Option(
                 "--delimiter",
                 help="CSV column separator: ';' (default) opens in columns in French "
-                "Excel; use ',' for programs. The CSV is UTF-8 with a BOM.",
+                "Excel, with decimal commas (90,7); use ',' for programs, with decimal "
+                "points (90.7). The CSV is UTF-8 with a BOM.",
             ),
         ] = ";",
     ) -> None:
         """Export scorecards, one row per inquiry: a value and points per question, total, delay, flags, evidence.
 
-        The CSV is UTF-8 with a BOM and ';' between columns, so French Excel opens it in
-        columns with its accents right; pass --delimiter ',' for other programs. Evidence
-        holds one quote per line inside its cell.
+        The CSV is UTF-8 with a BOM and ';' between columns and decimal commas, so French
+        Excel opens it in columns with its accents and numbers right; pass --delimiter ','
+        for other programs (decimal points). Evidence holds one quote per line inside its
+        cell.
 
         Example: replyaudit export --format xlsx --output scorecards.xlsx --database data/demo.sqlite3
 
         Example: replyaudit export --all --delimiter , --output scorecards.csv
         """
-        from replyaudit.export import export_file
+        from replyaudit.export_files import check_target, export_file, is_stdout
         from replyaudit.scorecard import load_scorecard
         from replyaudit.store import Store
 
         settings = _settings(config, database)
         target = output or Path(f"replyaudit-export.{fmt.value}")
-        with Store(settings.storage.database_path) as store:
+        check_target(target, fmt.value)
+        with Store(existing_database(settings)) as store:
             count = export_file(
                 store,
                 load_scorecard(settings.rules_dir),
@@ -259,7 +346,10 @@ def register(app: typer.Typer) -> None:
                 delimiter,
             )
         kind = "scorecard(s)" if include_all else "approved scorecard(s)"
-        typer.echo(f"ok: {count} {kind} written to {target}")
+        if is_stdout(target):
+            typer.echo(f"ok: {count} {kind} written to standard output", err=True)
+        else:
+            typer.echo(f"ok: {count} {kind} written to {target}")
         if count == 0 and not include_all:
             typer.echo(
                 "0 approved case(s) exported; use --all to include cases not yet approved",

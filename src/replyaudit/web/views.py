@@ -26,12 +26,13 @@ from replyaudit.campaign import Campaign
 from replyaudit.export import (
     FLAG_LABELS,
     STATUS_LABELS,
-    csv_text,
+    ExportError,
+    ExportRow,
     dealer_summary,
     export_rows,
     score_distribution,
-    write_xlsx,
 )
+from replyaudit.export_files import csv_text, write_xlsx
 from replyaudit.pipeline import load_parsed
 from replyaudit.review import (
     ReviewError,
@@ -42,7 +43,13 @@ from replyaudit.review import (
     parse_value,
     reopen,
 )
-from replyaudit.web.app import login_gate, open_store, reviewer_name
+from replyaudit.web.app import (
+    COMMENT_MAX_CHARS,
+    french_count,
+    login_gate,
+    open_store,
+    reviewer_name,
+)
 from replyaudit.web.caseview import build_case
 from replyaudit.web.charts import bar_chart
 
@@ -54,6 +61,25 @@ def _refused(prefix: str, error: ReviewError) -> None:
     """Show a refusal in French on the page; log the core's English message."""
     log.info("refused on the review page: %s", error)
     flash(f"{prefix} : {error.message_fr}", "error")
+
+
+def _form_text(name: str) -> str:
+    """A comment or reason as written, trimmed, with the browser's CRLF line breaks as LF."""
+    return request.form.get(name, "").replace("\r\n", "\n").strip()
+
+
+def _too_long(label: str, text: str) -> bool:
+    """Flash a French refusal and return True when `text` is over COMMENT_MAX_CHARS."""
+    if len(text) <= COMMENT_MAX_CHARS:
+        return False
+    log.info("refused on the review page: %s of %d characters", label, len(text))
+    flash(
+        f"{label} trop long : {french_count(len(text))} caractères, "
+        f"{french_count(COMMENT_MAX_CHARS)} au plus. Raccourcissez-le, puis renvoyez "
+        "le formulaire.",
+        "error",
+    )
+    return True
 
 
 SORT_KEYS = {
@@ -174,12 +200,14 @@ def _back(campaign: str, inquiry_id: str, anchor: str = "") -> Response:
 def change(campaign: str, inquiry_id: str, key: str) -> Response:
     if key not in g.scorecard.keys:
         abort(404)
-    comment = request.form.get("commentaire", "").strip()
+    comment = _form_text("commentaire")
     if not comment:
         flash(
             f"Q{g.scorecard.question(key).number} : un commentaire est obligatoire pour modifier une réponse.",
             "error",
         )
+        return _back(campaign, inquiry_id, f"#q-{key}")
+    if _too_long("Commentaire", comment):
         return _back(campaign, inquiry_id, f"#q-{key}")
     try:
         value = parse_value(g.scorecard, key, request.form.getlist("valeur"))
@@ -206,14 +234,11 @@ def change(campaign: str, inquiry_id: str, key: str) -> Response:
 @views.route("/cas/<campaign>/<inquiry_id>/approuver", methods=["POST"])
 @login_gate
 def approve_case(campaign: str, inquiry_id: str) -> Response:
+    comment = _form_text("commentaire")
+    if _too_long("Commentaire", comment):
+        return _back(campaign, inquiry_id)
     try:
-        approve(
-            open_store(),
-            campaign,
-            inquiry_id,
-            reviewer_name(),
-            request.form.get("commentaire", ""),
-        )
+        approve(open_store(), campaign, inquiry_id, reviewer_name(), comment)
     except ReviewError as exc:
         _refused("Approbation refusée", exc)
         return _back(campaign, inquiry_id)
@@ -224,9 +249,11 @@ def approve_case(campaign: str, inquiry_id: str) -> Response:
 @views.route("/cas/<campaign>/<inquiry_id>/rouvrir", methods=["POST"])
 @login_gate
 def reopen_case(campaign: str, inquiry_id: str) -> Response:
-    reason = request.form.get("motif", "").strip()
+    reason = _form_text("motif")
     if not reason:
         flash("Un motif est obligatoire pour rouvrir une grille approuvée.", "error")
+        return _back(campaign, inquiry_id)
+    if _too_long("Motif", reason):
         return _back(campaign, inquiry_id)
     try:
         reopen(open_store(), campaign, inquiry_id, reviewer_name(), reason)
@@ -267,7 +294,9 @@ def unmatched() -> str:
 @login_gate
 def file_unmatched(campaign: str, sha256: str) -> Response:
     store = open_store()
-    comment = request.form.get("commentaire", "")
+    comment = _form_text("commentaire")
+    if _too_long("Commentaire", comment):
+        return redirect(url_for("views.unmatched"))  # type: ignore[return-value]
     settings = g.settings
     try:
         if request.form.get("action") == "ignorer":
@@ -307,11 +336,28 @@ def _export_params() -> tuple[str | None, bool]:
     return request.args.get("campagne") or None, request.args.get("tout") == "1"
 
 
+def _selected_rows() -> list[ExportRow] | Response:
+    """The rows the query asks for, or a redirect to the statistics page saying why not.
+
+    A campaign the store does not know (a stale link, a hand-typed address) is explained
+    in French there rather than failing the request.
+    """
+    campaign, include_all = _export_params()
+    try:
+        return export_rows(open_store(), g.scorecard, campaign, include_all)
+    except ExportError as exc:
+        log.info("export refused on the review page: %s", exc)
+        flash(exc.message_fr, "error")
+        back = url_for("views.statistics", tout="1" if include_all else None)
+        return redirect(back)  # type: ignore[return-value]
+
+
 @views.route("/export.csv")
 @login_gate
 def export_csv() -> Response:
-    campaign, include_all = _export_params()
-    rows = export_rows(open_store(), g.scorecard, campaign, include_all)
+    rows = _selected_rows()
+    if isinstance(rows, Response):
+        return rows
     # Same as the export command: BOM and ';' so French Excel opens it in columns.
     body = "\ufeff" + csv_text(rows, g.scorecard)
     return Response(
@@ -324,8 +370,9 @@ def export_csv() -> Response:
 @views.route("/export.xlsx")
 @login_gate
 def export_xlsx() -> Response:
-    campaign, include_all = _export_params()
-    rows = export_rows(open_store(), g.scorecard, campaign, include_all)
+    rows = _selected_rows()
+    if isinstance(rows, Response):
+        return rows
     buffer = io.BytesIO()
     write_xlsx(rows, g.scorecard, buffer)
     return Response(
@@ -343,9 +390,11 @@ def _filename(extension: str) -> str:
 
 @views.route("/statistiques")
 @login_gate
-def statistics() -> str:
+def statistics() -> str | Response:
     campaign, include_all = _export_params()
-    rows = export_rows(open_store(), g.scorecard, campaign, include_all)
+    rows = _selected_rows()
+    if isinstance(rows, Response):
+        return rows
     summary = dealer_summary(rows)
     delays = bar_chart(
         "Délai moyen de première réponse par concession",
