@@ -191,3 +191,13 @@ def test_campaign_every_bad_interval_of_a_day_is_listed():
         parse_campaign(data, "c.toml")
     text = str(caught.value)
     assert "25:00-26:00" in text and "9h-12h" in text
+
+
+def test_settings_blank_review_host_is_refused_by_config_check(tmp_path):
+    # serve refused it at start; config check said ok (a blank host would listen on
+    # every interface).
+    path = tmp_path / "settings.toml"
+    path.write_text('[review]\nhost = "  "\n', encoding="utf-8")
+    with pytest.raises(ConfigError) as caught:
+        load_settings(path)
+    assert "review.host" in str(caught.value) and "127.0.0.1" in str(caught.value)

@@ -107,6 +107,16 @@ class ReviewSettings(_Section):
     require_login: bool = False
     secret_key_file: Path | None = None  # default: data_dir / "review-secret.key"
 
+    @field_validator("host")
+    @classmethod
+    def _host(cls, value: str) -> str:
+        if not value.strip():
+            raise ValueError(
+                'an address to listen on such as "127.0.0.1"; found a blank one (it would '
+                "listen on every interface); fix: write the address, or remove the key"
+            )
+        return value.strip()
+
 
 class Settings(_Section):
     """Every setting of replyaudit with its default; config.example.toml documents each one."""
