@@ -3,9 +3,16 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Literal
+from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    ValidationError,
+    ValidationInfo,
+    model_validator,
+)
 
 from replyaudit.errors import Problem, ScorecardError
 from replyaudit.models import AnswerValue
@@ -94,21 +101,16 @@ class Scorecard(BaseModel):
     questions: list[Question]
 
     @model_validator(mode="after")
-    def _totals(self) -> Scorecard:
-        keys = [q.key for q in self.questions]
-        dupes = sorted({k for k in keys if keys.count(k) > 1})
-        if dupes:
-            raise ValueError(
-                f"unique question keys; found {dupes} more than once; fix: rename one"
-            )
-        numbers = [q.number for q in self.questions]
-        if len(set(numbers)) != len(numbers):
-            raise ValueError(f"unique question numbers; found {numbers}; fix: renumber")
-        total = sum(q.max_points for q in self.questions)
-        if total != self.max_points:
-            raise ValueError(
-                f"questions whose max_points add up to {self.max_points}; found {total}; fix: correct the points"
-            )
+    def _totals(self, info: ValidationInfo) -> Scorecard:
+        if info.context and info.context.get("totals_checked"):
+            return self  # load_scorecard checked them on the raw data, with the rest
+        found = total_problems(
+            self.max_points,
+            [(q.key, q.number, q.max_points) for q in self.questions],
+        )
+        if found:
+            expected, value, fix = found[0]
+            raise ValueError(f"{expected}; found {value}; fix: {fix}")
         return self
 
     @property
@@ -164,6 +166,49 @@ def shipped_rules_hint(what: str) -> str:
     return f"copy {what} from the shipped rules folder {default_rules_dir()}"
 
 
+def total_problems(
+    max_points: Any, questions: list[tuple[Any, Any, Any]]
+) -> list[tuple[str, str, str]]:
+    """(expected, found, fix) of the scorecard-wide rules: unique keys and numbers, total.
+
+    `questions` holds each question's (key, number, max_points) as written.
+    """
+    found: list[tuple[str, str, str]] = []
+    keys = [q[0] for q in questions]
+    dupes = sorted({str(k) for k in keys if keys.count(k) > 1})
+    if dupes:
+        found.append(("unique question keys", f"{dupes} more than once", "rename one"))
+    numbers = [q[1] for q in questions]
+    if len(set(map(str, numbers))) != len(numbers):
+        found.append(("unique question numbers", f"{numbers}", "renumber"))
+    points = [q[2] for q in questions]
+    if isinstance(max_points, int) and all(isinstance(p, int) for p in points):
+        total = sum(points)
+        if total != max_points:
+            found.append(
+                (
+                    f"questions whose max_points add up to {max_points}",
+                    f"{total}",
+                    "correct the points",
+                )
+            )
+    return found
+
+
+def _raw_total_problems(data: dict[str, Any], source: str) -> list[Problem]:
+    questions = data.get("questions")
+    rows = (
+        [q for q in questions if isinstance(q, dict)]
+        if isinstance(questions, list)
+        else []
+    )
+    found = total_problems(
+        data.get("max_points"),
+        [(q.get("key"), q.get("number"), q.get("max_points")) for q in rows],
+    )
+    return [Problem(f"{source}: questions", e, v, f) for e, v, f in found]
+
+
 def load_scorecard(rules_dir: Path) -> Scorecard:
     """Load and validate rules_dir/scorecard.toml; every problem reported at once."""
     rules_dir = Path(rules_dir)
@@ -172,9 +217,12 @@ def load_scorecard(rules_dir: Path) -> Scorecard:
         raise ScorecardError(str(rules_dir), [wrong])
     path = rules_dir / "scorecard.toml"
     data = read_toml(path, "scorecard")
+    problems = _raw_total_problems(data, str(path))
+    scorecard = None
     try:
-        return Scorecard.model_validate(data)
+        scorecard = Scorecard.model_validate(data, context={"totals_checked": True})
     except ValidationError as exc:
-        raise ScorecardError(
-            str(path), problems_from_validation(exc, data, str(path))
-        ) from None
+        problems += problems_from_validation(exc, data, str(path))
+    if problems or scorecard is None:
+        raise ScorecardError(str(path), problems)
+    return scorecard
