@@ -179,3 +179,18 @@ def test_checks_advisor_contact_shared_address_declared_own(campaign, scorecard,
     )
     ctx = _ctx(campaign, body=body, from_addr="vente2@lexus-exempleville.fr")
     assert run_checks(ctx, scorecard, rules)["advisor_contact"].value == ["email"]
+
+
+def test_checks_rules_bad_question_name_does_not_hide_the_rules_problems(tmp_path):
+    # A new user's misspelt question name hid the errors of the rules below it.
+    (tmp_path / "q06.toml").write_text(
+        'kind = "phrases"\nquestion = "proposed_cal"\n\n'
+        '[[rules]]\nid = "q6.no_note_here"\npatterns = ["appeler"]\n\n'
+        '[[rules]]\nid = "q6.bad_effect"\nnote = "x"\neffect = "maybe"\npatterns = ["appeler"]\n',
+        encoding="utf-8",
+    )
+    with pytest.raises(ScorecardError) as info:
+        load_rules(tmp_path)
+    text = str(info.value)
+    assert "'proposed_cal'" in text
+    assert "'q6.no_note_here'" in text and "'maybe'" in text

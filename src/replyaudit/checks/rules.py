@@ -157,8 +157,7 @@ def _load_phrases(
                 repr(question),
                 "fix the key",
             )
-        )
-        return problems
+        )  # its rules are still checked, so every problem shows at once
     items = data.get("rules")
     if not isinstance(items, list) or not items:
         problems.append(
@@ -262,7 +261,7 @@ def _load_phrases(
                     )
                 )
         problems += found
-        if not found:
+        if not found and question in QUESTIONS:
             ruleset.phrases.setdefault(question, []).append(
                 PhraseRule(
                     id=str(rule_id),
