@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from replyaudit.campaign import Campaign, Inquiry
 from replyaudit.config import default_rules_dir
 from replyaudit.message.cues import Cues, load_cues
@@ -140,6 +142,17 @@ def classify_message(
         if ooo_subject:
             reasons.append(f"subject {subject[:60]!r}")
         return Classification(kind=Kind.OUT_OF_OFFICE, reasons=reasons, confidence=0.9)
+    if ooo_subject and ack:
+        # "Réponse automatique" over "nous avons bien reçu": an acknowledgement, whoever signs.
+        return Classification(
+            kind=Kind.AUTO_ACK,
+            reasons=[
+                f"subject of an automatic reply {subject[:60]!r}",
+                f"acknowledgement phrasing: {ack.group(0)!r}",
+                *headers,
+            ],
+            confidence=0.9,
+        )
     if auto_replied and ooo_subject and not content:
         return Classification(
             kind=Kind.OUT_OF_OFFICE,
@@ -158,7 +171,7 @@ def classify_message(
 
     # Headers say nothing: decide on content, but a named advisor's individual answer stays
     # personalised even when it comes from a CRM template.
-    signed = msg.signature_status == "present" and _personally_signed(msg)
+    signed = msg.signature_status == "present" and _personally_signed(msg, campaign)
     if (
         no_reply
         and signed
@@ -196,11 +209,36 @@ def classify_message(
     )
 
 
-def _personally_signed(msg: ParsedMessage) -> bool:
+# A signature or sender name that is a team's, not a person's: "L'équipe Lexus X",
+# "Le service commercial", "Toute l'équipe", "L'accueil", "Votre concession".
+_TEAM = re.compile(
+    r"^\s*(toute\s+)?((l['’]|le|la|les|votre|vos|notre)\s*)?([ée]quipe|service|accueil|"
+    r"secr[ée]tariat|direction|p[ôo]le|agence|concession|showroom)\b",
+    re.IGNORECASE,
+)
+
+
+# "Votre conseillère : Sophie Lemarchand": a CRM template naming the advisor who answers.
+_ADVISOR_NAMED = re.compile(
+    r"^\s*(?i:(votre|notre)?\s*(conseill\w*|interlocut\w*|vendeu\w*|commercia\w*)"
+    r"(\s+\w+)?)\s*[:\-–—]\s*[A-ZÀ-Ý][\w'’\-]+(\s+[A-ZÀ-Ý][\w'’\-]+){1,2}\s*$"
+)
+
+
+def _personally_signed(msg: ParsedMessage, campaign: Campaign) -> bool:
+    """Whether a person, not a team or the dealership, signs the message or sends it."""
     from replyaudit.message.signature import _NAME
 
-    return any(_NAME.match(line) for line in msg.signature.split("\n")) or bool(
-        msg.from_name
-        and msg.from_name.split()[0][:1].isupper()
-        and len(msg.from_name.split()) >= 2
+    if any(
+        _NAME.match(line) and not _TEAM.match(line)
+        for line in msg.signature.split("\n")
+    ) or any(_ADVISOR_NAMED.match(line) for line in msg.new_text.split("\n")):
+        return True
+    words = msg.from_name.split()
+    brand = campaign.brand.name.casefold()
+    return (
+        len(words) >= 2
+        and words[0][:1].isupper()
+        and not _TEAM.match(msg.from_name)
+        and not (brand and any(w.casefold() == brand for w in words))
     )
