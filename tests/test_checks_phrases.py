@@ -72,6 +72,13 @@ CASES = [
     ("proposed_call", "N'hésitez surtout pas à m'appeler.", "no"),
     ("proposed_call", "Appelez-moi quand vous voulez.", "no"),
     ("proposed_call", "Je ne pourrai pas vous appeler cette semaine.", "no"),
+    # From a new user's corpus: a consent question for marketing is not a call offer.
+    (
+        "proposed_call",
+        "Acceptez-vous que Lexus vous contacte à l'avenir pour vous présenter ses nouveautés et événements ?",
+        "no",
+    ),
+    ("proposed_call", "Je vous contacterai demain pour en parler.", "yes"),
     (
         "asked_call_time",
         "Je peux vous appeler : à quelle heure êtes-vous disponible ?",
