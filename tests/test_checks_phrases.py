@@ -346,6 +346,13 @@ TEST_DRIVES = [
         ["dealer_initial", "elsewhere_initial"],
     ),
     ("Nous ne proposons pas d'essai à domicile.", []),
+    # From a new user's corpus: negation carried by 'aucun' before the noun.
+    (
+        "Malheureusement, nous n'avons pas de NX 450h+ de démonstration en ce moment, "
+        "donc aucun essai n'est possible cette semaine.",
+        [],
+    ),
+    ("Aucune démonstration n'est prévue en concession ce mois-ci.", []),
     ("Je vais essayer de vous rappeler demain.", []),
     ("Réservez votre essai sur notre site www.exemple.fr.", []),
     ("J'ai lu votre essai du modèle dans la presse.", []),

@@ -14,6 +14,7 @@ from replyaudit.models import Evidence, ParsedMessage
 
 _NEGATORS = {"ne", "n'", "n"}
 _NEGATION_ENDS = {"pas", "jamais", "plus", "aucun", "aucune", "guere", "point", "rien"}
+_NEGATIVE_DETERMINERS = {"aucun", "aucune", "nul", "nulle"}
 
 
 @dataclass(frozen=True)
@@ -54,10 +55,16 @@ class PartAnalysis:
 
 
 def _negated(doc: Doc, start: int, end: int, first: int, stop: int) -> bool:
-    """'ne ... pas' around the match: a negator up to 5 tokens before or inside it.
+    """'ne ... pas' around the match: a negator up to 5 tokens before or inside it;
+    or a negative determiner just before it ('aucun essai n'est possible').
 
     Looks only at the tokens [first, stop) of the match's sentence; reads NORM,
     where the fold component put each token's folded form."""
+    if any(
+        doc[i].norm_ in _NEGATIVE_DETERMINERS
+        for i in range(max(first, start - 2), start)
+    ):
+        return True
     for i in range(max(first, start - 5), end):
         if doc[i].norm_ in _NEGATORS:
             for j in range(i + 1, min(stop, end + 3)):
