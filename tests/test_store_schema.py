@@ -123,16 +123,17 @@ def test_store_read_only_folder_is_named_as_the_cause(tmp_path, monkeypatch):
     """Root ignores permissions, so the read-only folder is simulated through os.access."""
     import os
 
-    import replyaudit.store as store_module
+    import replyaudit.store_files as store_module
+    from replyaudit.store_files import open_problem
 
     monkeypatch.setattr(store_module.os, "access", lambda path, mode: False)
-    text = Store._open_problem(
+    text = open_problem(
         tmp_path / "db.sqlite3",
         sqlite3.OperationalError("unable to open database file"),
     )
     assert "read-only" in text and "writable folder" in text and "--database" in text
     monkeypatch.setattr(store_module.os, "access", os.access)
-    text = Store._open_problem(
+    text = open_problem(
         tmp_path / "db.sqlite3", sqlite3.DatabaseError("file is not a database")
     )
     assert "expected a replyaudit SQLite database" in text

@@ -419,6 +419,7 @@ def _progress_bar(label: str):  # type: ignore[no-untyped-def]
 
 
 def _register_plugins() -> None:
+    from replyaudit.cli_campaigns import register as register_campaigns
     from replyaudit.cli_checks import register as register_checks
     from replyaudit.collector.commands import register as register_collector
     from replyaudit.web.commands import register as register_web
@@ -426,6 +427,7 @@ def _register_plugins() -> None:
     register_collector(app)
     register_web(app)
     register_checks(app)
+    register_campaigns(app)
 
 
 _register_plugins()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from datetime import datetime
 from pathlib import Path
 from typing import Annotated
@@ -9,8 +10,8 @@ from typing import Annotated
 import typer
 
 from replyaudit.cli_options import ConfigOption
-from replyaudit.config import load_settings, scan_readiness
-from replyaudit.errors import ReplyAuditError, ScorecardError
+from replyaudit.config import Settings, load_settings, scan_readiness
+from replyaudit.errors import Problem, ReplyAuditError, ScorecardError
 
 rules_app = typer.Typer(
     help="Check the rule files of the scorecard.", no_args_is_help=True
@@ -77,16 +78,18 @@ def config_check(
 
     settings = load_settings(file)
     typer.echo(f"ok: {file} (database {settings.storage.database_path})")
-    problems: list[str] = []
-    try:
-        load_scorecard(settings.rules_dir)
-        lines = check_rules(settings.rules_dir) + check_cues(settings.rules_dir)
-        problems += [line for line in lines if not line.startswith("ok")]
-    except ReplyAuditError as exc:
-        problems.append(str(exc))
-    if not problems:
-        typer.echo(f"ok: rules {settings.rules_dir}")
-    if settings.campaign is not None:
+    # A rules folder or campaign that points nowhere is said once, by its settings key.
+    problems = _missing_paths(file, settings)
+    if settings.rules_dir.exists():
+        try:
+            load_scorecard(settings.rules_dir)
+            lines = check_rules(settings.rules_dir) + check_cues(settings.rules_dir)
+            problems += [line for line in lines if not line.startswith("ok")]
+        except ReplyAuditError as exc:
+            problems.append(str(exc))
+        if not problems:
+            typer.echo(f"ok: rules {settings.rules_dir}")
+    if settings.campaign is not None and settings.campaign.exists():
         try:
             campaign = load_campaign(settings.campaign)
         except ReplyAuditError as exc:
@@ -111,3 +114,41 @@ def config_check(
         typer.echo(f"error: {problem}", err=True)
     if problems:
         raise typer.Exit(2)
+
+
+def _missing_paths(file: Path, settings: Settings) -> list[str]:
+    """A problem for each path setting of `file` (rules_dir, campaign) that points nowhere."""
+    from replyaudit.config import default_rules_dir
+    from replyaudit.validation import read_toml
+
+    written = read_toml(file, "settings")
+    found: list[str] = []
+    for key, path, fix in (
+        (
+            "rules_dir",
+            settings.rules_dir,
+            (
+                f"remove the line to use the shipped rules ({default_rules_dir()}), or "
+                "correct the path (a relative one is read from the settings file's folder)"
+            ),
+        ),
+        (
+            "campaign",
+            settings.campaign,
+            "correct the path (a relative one is read from the settings file's folder)",
+        ),
+    ):
+        if key in written and path is not None and not path.exists():
+            found.append(
+                str(
+                    Problem(
+                        f"{key} = {json.dumps(str(written[key]))} (in {file})",
+                        "an existing folder"
+                        if key == "rules_dir"
+                        else "an existing file",
+                        f"no such path {path}",
+                        fix,
+                    )
+                )
+            )
+    return found

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Iterator
 from datetime import datetime
 from pathlib import Path
@@ -170,12 +171,7 @@ def inspect_file(
     from replyaudit.message import inspect_message
     from replyaudit.message.cues import load_cues
 
-    try:
-        raw = path.read_bytes()
-    except OSError as exc:
-        raise MessageError(
-            f"{path}: expected a readable .eml file, found {exc.strerror or exc}. Fix: check the path"
-        ) from None
+    raw = _read_eml(path)
     rules_dir = rules_dir or default_rules_dir()
     cues = load_cues(rules_dir)
     campaign = None
@@ -193,6 +189,46 @@ def inspect_file(
     if campaign is not None and inquiry_id is not None:
         payload["checks"] = _checks_for(raw, path, campaign, inquiry_id, rules_dir)
     return payload
+
+
+# A field every saved e-mail has at least one of, at the start of a header line.
+_MAIL_HEADER = re.compile(
+    rb"^(?:from|to|cc|subject|date|message-id|received|return-path|mime-version"
+    rb"|content-type|delivered-to|reply-to|sender|in-reply-to|references"
+    rb"|x-[!-9;-~]+)[ \t]*:",
+    re.IGNORECASE | re.MULTILINE,
+)
+
+
+def has_mail_header(raw: bytes) -> bool:
+    """Whether the header block (before the first blank line) holds an e-mail header field."""
+    end = re.search(rb"\r?\n[ \t]*\r?\n", raw)
+    head = raw[: end.start()] if end else raw
+    return _MAIL_HEADER.search(head[:65536]) is not None
+
+
+def _read_eml(path: Path) -> bytes:
+    """The bytes of a saved e-mail; a missing path, a folder or a headerless file is a usage error."""
+    if path.is_dir():
+        raise UsageError(
+            f"{path}: expected a saved e-mail (.eml) file, found a folder. "
+            "Fix: give one .eml file of it (a case folder goes to --case)"
+        )
+    try:
+        raw = path.read_bytes()
+    except OSError as exc:
+        found = "no such file" if isinstance(exc, FileNotFoundError) else exc.strerror
+        raise UsageError(
+            f"{path}: expected a saved e-mail (.eml) file, found {found or exc}. "
+            "Fix: check the path"
+        ) from None
+    if not has_mail_header(raw):
+        raise UsageError(
+            f"{path}: expected a saved e-mail (.eml) with header lines (From:, Date:, "
+            "Subject: ...) before a blank line, found no header. Fix: give the message "
+            "saved from the mail program as .eml, headers included"
+        )
+    return raw
 
 
 def _checks_for(

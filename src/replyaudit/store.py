@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
 import sqlite3
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -18,6 +17,7 @@ from typing import Any, Self
 
 from replyaudit.errors import StoreError
 from replyaudit.schema import MIGRATIONS, SCHEMA_VERSION
+from replyaudit.store_files import create_private_database, open_problem
 from replyaudit.store_review import ReviewRecords
 
 __all__ = ["MIGRATIONS", "SCHEMA_VERSION", "Store", "now_text", "sha256_of", "utcnow"]
@@ -41,7 +41,7 @@ class Store(ReviewRecords):
     def __init__(self, path: Path):
         self.path = path
         try:
-            path.parent.mkdir(parents=True, exist_ok=True)
+            create_private_database(path)
             self.db = sqlite3.connect(path, timeout=30, isolation_level=None)
         except (OSError, sqlite3.Error) as exc:
             raise StoreError(
@@ -58,26 +58,7 @@ class Store(ReviewRecords):
             self.upgrade()
         except sqlite3.DatabaseError as exc:
             self.db.close()
-            raise StoreError(self._open_problem(path, exc)) from None
-
-    @staticmethod
-    def _open_problem(path: Path, exc: sqlite3.DatabaseError) -> str:
-        """Say why a database could not be used: a read-only place, or not a database."""
-        folder = path.parent
-        readonly = not os.access(folder, os.W_OK) or (
-            path.exists() and not os.access(path, os.W_OK)
-        )
-        if isinstance(exc, sqlite3.OperationalError) and readonly:
-            return (
-                f"{path}: expected a database in a writable folder (SQLite writes its journal "
-                f"beside it), found {folder} read-only ({exc}). Fix: make the folder writable, "
-                "or copy the database to a writable folder and point --database or "
-                "[storage] database at the copy"
-            )
-        return (
-            f"{path}: expected a replyaudit SQLite database, found {exc}. "
-            "Fix: point [storage] database at another file, or move this one away"
-        )
+            raise StoreError(open_problem(path, exc)) from None
 
     def close(self) -> None:
         self.db.close()

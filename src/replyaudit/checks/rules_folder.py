@@ -12,6 +12,20 @@ from replyaudit.validation import read_toml
 # The RuleSet of the last rules folder loaded, by its files' paths and contents.
 _LOADED: dict[tuple[str, tuple[tuple[str, bytes], ...]], RuleSet] = {}
 _DEFAULT: dict[str, RuleSet] = {}
+# The questions whose checks consult phrase rules (hits_for in checks/): without at least
+# one matching rule for each, that question silently never matches. A test keeps this
+# list equal to the checks' own.
+PHRASE_QUESTIONS = (
+    "advisor_contact",
+    "answered_question",
+    "proposed_call",
+    "asked_call_time",
+    "checked_clarity",
+    "test_drive",
+    "other_help",
+    "future_contact_consent",
+    "availability_confirmed",
+)
 
 
 def _rule_files(rules_dir: Path) -> list[Path]:
@@ -41,14 +55,74 @@ def _collect(rules_dir: Path) -> tuple[RuleSet, list[Problem]]:
                 f"point at the project's rules/ folder, or {shipped_rules_hint('the rule files')}",
             )
         )
+    unread = False
+    broken: set[str] = set()  # questions of files with problems: already reported
     for path in files:
         try:
             data = read_toml(path, "rule")
         except ConfigError as exc:
             problems += exc.problems
+            unread = True
             continue
-        problems += load_rule_file(data, path, seen, ruleset)
+        found = load_rule_file(data, path, seen, ruleset)
+        if found:
+            broken.add(str(data.get("question")))
+        problems += found
+    if files and not unread:
+        problems += _missing_questions(rules_dir, ruleset, broken)
     return ruleset, problems
+
+
+def _missing_questions(
+    rules_dir: Path, ruleset: RuleSet, broken: set[str]
+) -> list[Problem]:
+    """A problem for each question the checks consult that has no matching phrase rule."""
+    numbers, shipped = _shipped_questions()
+    problems = []
+    for question in PHRASE_QUESTIONS:
+        if question in broken or any(
+            r.effect == "match" for r in ruleset.rules_for(question)
+        ):
+            continue
+        number = numbers.get(question)
+        name = f"question {number} ({question})" if number else f"question {question}"
+        source = shipped.get(question)
+        fix = (
+            f"copy the shipped folder's file for it, {source}, into {rules_dir}"
+            if source
+            else f'add a file with kind = "phrases" and question = "{question}"'
+        )
+        problems.append(
+            Problem(
+                str(rules_dir),
+                f'at least one phrase rule (effect = "match") for {name}, '
+                "which the checks consult",
+                "none: the question would never match",
+                fix,
+            )
+        )
+    return problems
+
+
+def _shipped_questions() -> tuple[dict[str, int], dict[str, Path]]:
+    """Question numbers by key, and the shipped phrase file of each question."""
+    shipped = default_rules_dir()
+    numbers: dict[str, int] = {}
+    try:
+        data = read_toml(shipped / "scorecard.toml", "scorecard")
+        for item in data.get("questions", []):
+            numbers[str(item.get("key"))] = int(item.get("number"))
+    except (ConfigError, TypeError, ValueError):
+        pass  # the names alone then
+    files: dict[str, Path] = {}
+    for path in _rule_files(shipped):
+        try:
+            data = read_toml(path, "rule")
+        except ConfigError:
+            continue
+        if data.get("kind") == "phrases":
+            files.setdefault(str(data.get("question")), path)
+    return numbers, files
 
 
 def _files_key(rules_dir: Path) -> tuple[tuple[str, bytes], ...]:
