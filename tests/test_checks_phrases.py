@@ -348,8 +348,10 @@ TEST_DRIVES = [
     ("Nous ne proposons pas d'essai à domicile.", []),
     # From a new user's corpus: negation carried by 'aucun' before the noun.
     (
-        "Malheureusement, nous n'avons pas de NX 450h+ de démonstration en ce moment, "
-        "donc aucun essai n'est possible cette semaine.",
+        (
+            "Malheureusement, nous n'avons pas de NX 450h+ de démonstration en ce moment, "
+            "donc aucun essai n'est possible cette semaine."
+        ),
         [],
     ),
     ("Aucune démonstration n'est prévue en concession ce mois-ci.", []),
