@@ -67,6 +67,10 @@ _NOT_FIRST_NAME = {
     "monsieur",
     "pour",
 }
+# A line of one to five capitalised words (joined by de, du, sur, -, &): a company's name.
+_COMPANY_LINE = re.compile(
+    r"^\s*[A-ZÀ-Ý][\w'’.&\-]*(\s+((de|du|des|la|le|sur|en|et|&)\s+)?[A-ZÀ-Ý0-9][\w'’.&\-]*){0,4}\s*$"
+)
 _IMAGE_REF = re.compile(
     r"^\s*\[(cid:|image:|image\d*\.|logo)[^\]]*\]\s*$", re.IGNORECASE
 )
@@ -169,6 +173,13 @@ def _layout_start(lines: list[str]) -> int | None:
     score = sum(1 for ln in nonempty if _evidence(ln))
     named = any(_is_name(ln) for ln in nonempty)
     if score >= 2 or (score >= 1 and named):
+        return start
+    # "Julien Marchal" then "Lexus Montvérac": a name over the company's name, nothing else.
+    if (
+        2 <= len(nonempty) <= 3
+        and _is_name(nonempty[0])
+        and all(_COMPANY_LINE.match(ln) for ln in nonempty[1:])
+    ):
         return start
     return None
 
