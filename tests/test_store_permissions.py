@@ -52,3 +52,20 @@ def test_store_keeps_the_mode_of_an_existing_database(tmp_path):
 def test_store_leaves_the_process_umask_as_it_was(tmp_path):
     Store(tmp_path / "db.sqlite3").close()
     assert os.umask(0o022) == 0o022
+
+
+def test_scan_lock_and_review_key_create_their_folders_owner_only(tmp_path):
+    # The data folder holds the raw mail: whichever file creates it first (the scan's
+    # lock, the review page's key) makes it private, as the database does.
+    from replyaudit.collector.lock import ScanLock
+    from replyaudit.config import Settings
+    from replyaudit.web.app import secret_key
+
+    with ScanLock(tmp_path / "scan-data" / "scan.lock"):
+        pass
+    settings = Settings()
+    settings.storage.data_dir = tmp_path / "review-data"
+    secret_key(settings)
+
+    for folder in (tmp_path / "scan-data", tmp_path / "review-data"):
+        assert stat.S_IMODE(folder.stat().st_mode) == 0o700, folder

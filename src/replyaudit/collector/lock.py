@@ -9,6 +9,7 @@ from types import TracebackType
 from typing import Self
 
 from replyaudit.errors import CollectorError, LockHeldError
+from replyaudit.store_files import make_private_folders
 
 
 class ScanLock:
@@ -20,7 +21,7 @@ class ScanLock:
 
     def __enter__(self) -> Self:
         try:
-            self.path.parent.mkdir(parents=True, exist_ok=True)
+            make_private_folders(self.path.parent)  # beside the raw mail: owner only
             fd = os.open(self.path, os.O_RDWR | os.O_CREAT, 0o600)
         except OSError as exc:
             raise CollectorError(

@@ -33,6 +33,7 @@ from replyaudit.errors import ReplyAuditError
 from replyaudit.review import check_password
 from replyaudit.scorecard import Scorecard, load_scorecard
 from replyaudit.store import Store
+from replyaudit.store_files import make_private_folders
 from replyaudit.web.throttle import LoginThrottle
 
 log = logging.getLogger(__name__)
@@ -98,7 +99,7 @@ def secret_key(settings: Settings) -> bytes:
             key = path.read_bytes().strip()
             if len(key) >= 32:
                 return key
-        path.parent.mkdir(parents=True, exist_ok=True)
+        make_private_folders(path.parent)  # beside the raw mail: owner only
         key = secrets.token_hex(32).encode()
         descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
         with os.fdopen(descriptor, "wb") as handle:
