@@ -664,3 +664,26 @@ def test_checks_test_drive_signature_banner_ignored(campaign, scorecard, rules):
         signature=SIGNATURE + "\nRéservez votre essai sur www.exemple-lexus.fr",
     )["test_drive"]
     assert a.value == []
+
+
+TRADE_IN_ANSWERS = [
+    # From a new user's corpus, to "Reprenez-vous une Renault Clio de 2018 contre un UX ?"
+    (
+        "Oui, nous reprenons votre Clio de 2018 ; une estimation précise se fait sur place.",
+        "yes",
+    ),
+    ("Nous reprenons tous les véhicules, quelle que soit la marque.", "yes"),
+    (
+        "Non, nous ne reprenons pas les véhicules de plus de dix ans.",
+        "yes",
+    ),  # a no answers too
+    ("Je vous remercie pour votre message concernant le UX.", "no"),
+]
+
+
+@pytest.mark.parametrize("body,expected", TRADE_IN_ANSWERS)
+def test_checks_answered_trade_in_question(campaign, scorecard, rules, body, expected):
+    answer = answers(campaign, scorecard, rules, body, topic="trade_in")[
+        "answered_question"
+    ]
+    assert answer.value == expected, answer
