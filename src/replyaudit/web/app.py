@@ -146,8 +146,11 @@ def create_app(settings: Settings, scorecard: Scorecard | None = None) -> Flask:
         SESSION_COOKIE_HTTPONLY=True,
         SESSION_COOKIE_SAMESITE="Strict",
         WTF_CSRF_TIME_LIMIT=None,
-        # Far above COMMENT_MAX_CHARS even in 4-byte UTF-8, percent-encoded.
-        MAX_CONTENT_LENGTH=1_000_000,
+        # Far above COMMENT_MAX_CHARS even in 4-byte UTF-8, percent-encoded (60 kB).
+        # Both limits set here: Werkzeug's own default for form fields changed between
+        # 3.1.8 and 3.1.9, and a larger form must get the same French 413 page with both.
+        MAX_CONTENT_LENGTH=200_000,
+        MAX_FORM_MEMORY_SIZE=200_000,
     )
     CSRFProtect(app)
     card = scorecard or load_scorecard(settings.rules_dir)
