@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from replyaudit.checks.rules import RuleSet, load_rule_file
+from replyaudit.checks.rules import QUESTIONS, RuleSet, load_rule_file
 from replyaudit.errors import ConfigError, Problem, ScorecardError
 from replyaudit.scorecard import rules_folder_problem, shipped_rules_hint
 from replyaudit.validation import read_toml
@@ -15,17 +15,9 @@ _DEFAULT: dict[str, RuleSet] = {}
 # The questions whose checks consult phrase rules (hits_for in checks/): without at least
 # one matching rule for each, that question silently never matches. A test keeps this
 # list equal to the checks' own.
-PHRASE_QUESTIONS = (
-    "advisor_contact",
-    "answered_question",
-    "proposed_call",
-    "asked_call_time",
-    "checked_clarity",
-    "test_drive",
-    "other_help",
-    "future_contact_consent",
-    "availability_confirmed",
-)
+PHRASE_QUESTIONS = tuple(
+    q for q in QUESTIONS if q not in ("brand_address", "brand_only_signature")
+)  # those two read lexicons and addresses only
 
 
 def _rule_files(rules_dir: Path) -> list[Path]:
