@@ -144,6 +144,34 @@ def _check_keys(data: dict[str, Any], allowed: set[str], where: str) -> list[Pro
     ]
 
 
+def _id_and_note(
+    item: dict[str, Any],
+    where: str,
+    path: Path,
+    seen: dict[str, str],
+    ids: tuple[str, str],
+    note: tuple[str, str],
+) -> list[Problem]:
+    """An entry's id (well formed, used once across files, recorded in `seen`) and note.
+
+    `ids` is (what a well-formed id looks like, what uniqueness is called); `note` is
+    (what the note should say, the fix).
+    """
+    found: list[Problem] = []
+    entry_id = item.get("id")
+    if not isinstance(entry_id, str) or not _ID.match(entry_id):
+        found.append(_problem(where, ids[0], repr(entry_id), "rename it"))
+    elif entry_id in seen:
+        found.append(
+            _problem(where, ids[1], f"also defined in {seen[entry_id]}", "rename one")
+        )
+    else:
+        seen[entry_id] = str(path)
+    if not isinstance(item.get("note"), str) or not item.get("note", "").strip():
+        found.append(_problem(where, note[0], repr(item.get("note")), note[1]))
+    return found
+
+
 def _load_phrases(
     data: dict[str, Any], path: Path, seen: dict[str, str], ruleset: RuleSet
 ) -> list[Problem]:
@@ -176,35 +204,14 @@ def _load_phrases(
         rule_id = item.get("id")
         where = f"{path}: rule {rule_id!r}"
         found = _check_keys(item, _RULE_KEYS, where)
-        if not isinstance(rule_id, str) or not _ID.match(rule_id):
-            found.append(
-                _problem(
-                    where,
-                    'an id like "q6.dealer_will_call"',
-                    repr(rule_id),
-                    "rename it",
-                )
-            )
-        elif rule_id in seen:
-            found.append(
-                _problem(
-                    where,
-                    "a unique rule id",
-                    f"also defined in {seen[rule_id]}",
-                    "rename one",
-                )
-            )
-        else:
-            seen[rule_id] = str(path)
-        if not isinstance(item.get("note"), str) or not item.get("note", "").strip():
-            found.append(
-                _problem(
-                    where,
-                    "a note on the phrasing the rule targets",
-                    repr(item.get("note")),
-                    'add note = "..."',
-                )
-            )
+        found += _id_and_note(
+            item,
+            where,
+            path,
+            seen,
+            ('an id like "q6.dealer_will_call"', "a unique rule id"),
+            ("a note on the phrasing the rule targets", 'add note = "..."'),
+        )
         effect = item.get("effect", "match")
         if effect not in EFFECTS:
             found.append(
@@ -308,35 +315,14 @@ def _load_lexicon(
         entry_id = item.get("id")
         where = f"{path}: entry {entry_id!r}"
         found = _check_keys(item, _ENTRY_KEYS, where)
-        if not isinstance(entry_id, str) or not _ID.match(entry_id):
-            found.append(
-                _problem(
-                    where,
-                    'an id like "lexicon.other_makes"',
-                    repr(entry_id),
-                    "rename it",
-                )
-            )
-        elif entry_id in seen:
-            found.append(
-                _problem(
-                    where,
-                    "a unique id",
-                    f"also defined in {seen[entry_id]}",
-                    "rename one",
-                )
-            )
-        else:
-            seen[entry_id] = str(path)
-        if not isinstance(item.get("note"), str) or not item.get("note", "").strip():
-            found.append(
-                _problem(
-                    where,
-                    "a note saying what the list is for",
-                    repr(item.get("note")),
-                    "add note",
-                )
-            )
+        found += _id_and_note(
+            item,
+            where,
+            path,
+            seen,
+            ('an id like "lexicon.other_makes"', "a unique id"),
+            ("a note saying what the list is for", "add note"),
+        )
         terms = item.get("terms")
         if (
             not isinstance(terms, list)
